@@ -1,0 +1,111 @@
+"""The typed records that flow between the stages.
+
+files → ``Document`` (normalised text + offset map) → spaCy ``Doc`` with spans →
+``Mention`` (with provenance) → resolved ``Entity`` → graph model.
+
+All character offsets a user ever sees point into ``Document.original``, the decoded file
+text, so ``original[start:end] == text`` holds for every mention. The normalised ``text`` is
+what the rules read: simplified characters, unwrapped lines, unified punctuation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Document:
+    """One plan, decoded and normalised.
+
+    ``offsets[i]`` is the index in ``original`` of the character ``text[i]`` came from;
+    ``offsets[len(text)]`` is ``len(original)`` so that end offsets map too.
+    """
+
+    path: str
+    original: str
+    text: str
+    offsets: list[int]
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open range of ``text`` back to ``original``."""
+        if end <= start:
+            o = self.offsets[start]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(slots=True)
+class Section:
+    """A unit of document structure, as a range of the normalised text."""
+
+    kind: str  # "part" | "task" | "point" | "sentence"
+    start: int
+    end: int
+    number: str = ""  # as printed: "一", "3", "（2）", "一是"
+    headline: str = ""  # the task's lead phrase, e.g. 强化疫情监测预警处置
+
+
+@dataclass(slots=True)
+class Structure:
+    parts: list[Section] = field(default_factory=list)
+    tasks: list[Section] = field(default_factory=list)
+    sentences: list[Section] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PlanMeta:
+    title: str | None = None
+    issuer: str | None = None
+    level: str | None = None  # "province" | "municipality" | "district"
+    region: str | None = None  # e.g. 青浦区
+    parent_region: str | None = None  # e.g. 上海市
+    province: str | None = None  # the province-level unit the region lies in (上海市, 浙江省)
+    region_code: str | None = None
+    year: int | None = None
+    issued: str | None = None  # ISO date
+    doc_number: str | None = None
+
+
+@dataclass(slots=True)
+class Mention:
+    """One entity mention with provenance. ``start``/``end`` index ``Document.original``."""
+
+    doc: str
+    text: str  # surface exactly as in the original
+    label: str
+    start: int
+    end: int
+    norm: str  # simplified, cleaned surface used for resolution
+    sentence: int = -1  # index into Structure.sentences
+    task: int = -1  # index into Structure.tasks, -1 outside any task
+    part: int = -1
+    canonical: str | None = None
+    entity_id: str | None = None
+    implements: bool = False  # the sentence commits to carrying it out (落实, 贯彻 …)
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real-world thing: every mention that resolves here shares its id."""
+
+    id: str
+    label: str
+    name: str  # canonical, simplified
+    aliases: set[str] = field(default_factory=set)
+    rules: set[str] = field(default_factory=set)  # why surfaces were merged here
+    props: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ExtractedPlan:
+    """Everything extraction knows about one document."""
+
+    document: Document
+    meta: PlanMeta
+    structure: Structure
+    mentions: list[Mention]

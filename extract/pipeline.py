@@ -1,0 +1,64 @@
+"""Document → mentions: the spaCy pipeline plus the plan's own title and provenance.
+
+``build_nlp`` assembles ``spacy.blank("zh")`` (character tokens, nothing downloaded) with the
+project's registered components; ``extract`` runs it on one normalised ``Document`` and
+returns an ``ExtractedPlan`` whose mentions carry offsets into the original text and the
+part/task/sentence they stand in.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from policykg.extract import components  # noqa: F401  (registers the factories)
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta
+from policykg.extract.metadata import extract_metadata
+from policykg.extract.structure import locate, parse_structure
+
+LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def build_nlp() -> Language:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("policykg_candidates")
+    nlp.add_pipe("policykg_select")
+    return nlp
+
+
+def _plan_title_variants(meta: PlanMeta) -> set[str]:
+    if not meta.title:
+        return set()
+    title = _SPACES.sub("", meta.title)
+    return {title}
+
+
+def extract(document: Document, nlp: Language | None = None) -> ExtractedPlan:
+    nlp = nlp or build_nlp()
+    structure = parse_structure(document)
+    meta = extract_metadata(document, structure)
+    doc = nlp(document.text)
+    titles = _plan_title_variants(meta)
+    mentions = []
+    for span in doc.spans[components.ENTITIES_KEY]:
+        start, end = document.original_span(span.start_char, span.end_char)
+        label = "Plan" if span.text in titles else span.label_
+        part, task, sentence = locate(structure, span.start_char)
+        mentions.append(
+            Mention(
+                doc=document.name,
+                text=document.original[start:end],
+                label=label,
+                start=start,
+                end=end,
+                norm=span.text,
+                sentence=sentence,
+                task=task,
+                part=part,
+            )
+        )
+    return ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions)

@@ -1,0 +1,120 @@
+"""The outline of a plan: parts (一、…), tasks (1. / 1、 / （1）) and sentences.
+
+Everything works on ``Document.text``, whose lines are already unwrapped and whose
+punctuation is canonical (``normalise``): a heading starts a line, ``1．`` reads ``1.`` and
+``(1)`` reads ``（1）``. Ranges are half-open indices into ``text``.
+
+* A part runs from its heading to the next part heading or the closing signature block.
+* A task runs from its numbered line to the next task or part, or the signature block;
+  unnumbered paragraphs after a task belong to it. Which marker style numbers the tasks is
+  decided per document: ``1.``/``1、`` if present, else ``（1）``; the other style then
+  numbers sub-items and does not start tasks.
+* Sentences end at 。！？； (with any closing quotes/brackets) or at a line end, so a sentence
+  never crosses a task boundary. The first sentence of a task includes its number.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from policykg.extract.document import Document, Section, Structure
+
+__all__ = ["parse_structure", "locate"]
+
+_NUM = "一二三四五六七八九十"
+_PART = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})、", re.MULTILINE)
+_PART_PAREN = re.compile(rf"^[ \t]*（([{_NUM}]{{1,3}})）", re.MULTILINE)
+_TASK_DOT = re.compile(r"^[ \t]*(\d{1,3})[.、](?!\d)", re.MULTILINE)
+_TASK_PAREN = re.compile(r"^[ \t]*（(\d{1,3})）", re.MULTILINE)
+# Closing block: an optional signer line, then a date line (2025年3月3日 / 二〇二五年三月三日).
+_DATE_LINE = re.compile(
+    r"^[ \t]*(?:\d{4}|[〇零一二三四五六七八九○Ｏ]{4})年[\d一二三四五六七八九十]{1,3}月"
+    r"[\d一二三四五六七八九十]{1,3}日[ \t]*(?:印发)?[ \t]*$",
+    re.MULTILINE,
+)
+_SIGNER = re.compile(r"^[^\n。，；：！？]{2,40}(?:委员会|委|局|厅|政府|办公室|办|中心)[ \t]*\n\Z")
+_SENTENCE = re.compile(r"[^。！？；\n]+(?:[。！？；]+[”’」）》]*)?|[。！？；]+[”’」）》]*")
+_HEADLINE_END = re.compile(r"[。！？；\n]")
+
+
+def _tail_start(text: str, first_task: int, task_re: re.Pattern[str]) -> int:
+    """Where the closing signature block starts (len(text) if there is none)."""
+    for m in _DATE_LINE.finditer(text, first_task):
+        start = m.start()
+        line_before = text.rfind("\n", 0, max(start - 1, 0)) + 1
+        if start and _SIGNER.match(text[line_before:start]):
+            start = line_before
+        # Only a block at the very end is a signature (a dated line mid-text is content).
+        if not task_re.search(text, m.end()):
+            return start
+    return len(text)
+
+
+def _headline(text: str, body: int) -> str:
+    """The lead phrase of a task or part: up to the first 。 (or ：/line end) after the number."""
+    m = _HEADLINE_END.search(text, body)
+    end = m.start() if m else len(text)
+    colon = text.find("：", body, end)
+    if 0 <= colon - body <= 30:
+        end = colon
+    return text[body:end].strip(" *")
+
+
+def _sections(kind: str, matches: list[re.Match], stops: list[int], text: str) -> list[Section]:
+    out = []
+    for m in matches:
+        i = bisect_right(stops, m.start())
+        end = stops[i] if i < len(stops) else len(text)
+        while end > m.start() and text[end - 1].isspace():
+            end -= 1
+        paren = m.group().lstrip().startswith("（")
+        out.append(Section(kind, m.start(), end,
+                           number=f"（{m.group(1)}）" if paren else m.group(1),
+                           headline=_headline(text, m.end())))
+    return out
+
+
+def parse_structure(doc: Document) -> Structure:
+    text = doc.text
+    parts = list(_PART.finditer(text)) or list(_PART_PAREN.finditer(text))
+    task_re = _TASK_DOT if _TASK_DOT.search(text) else _TASK_PAREN
+    tasks = list(task_re.finditer(text))
+    if parts:  # numbered lines above the first part belong to the transmittal letter
+        tasks = [m for m in tasks if m.start() > parts[0].start()]
+    first = min([m.start() for m in parts[:1] + tasks[:1]], default=len(text))
+    tail = _tail_start(text, first, task_re) if first < len(text) else len(text)
+    parts = [m for m in parts if m.start() < tail]
+    tasks = [m for m in tasks if m.start() < tail]
+
+    part_starts = [m.start() for m in parts]
+    task_starts = [m.start() for m in tasks]
+    structure = Structure()
+    structure.parts = _sections("part", parts, part_starts + [tail], text)
+    structure.tasks = _sections("task", tasks, sorted(task_starts + part_starts + [tail]), text)
+    structure.sentences = [
+        Section("sentence", *_strip(text, m.start(), m.end()))
+        for m in _SENTENCE.finditer(text)
+        if m.group().strip()
+    ]
+    return structure
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _find(sections: list[Section], pos: int) -> int:
+    i = bisect_right(sections, pos, key=lambda s: s.start) - 1
+    return i if i >= 0 and pos < sections[i].end else -1
+
+
+def locate(structure: Structure, pos: int) -> tuple[int, int, int]:
+    """(part, task, sentence) indices of the sections containing ``text[pos]``; -1 if none.
+
+    Sections are sorted and disjoint within each kind, so a bisection on starts suffices.
+    """
+    return (_find(structure.parts, pos), _find(structure.tasks, pos), _find(structure.sentences, pos))

@@ -1,0 +1,188 @@
+"""Scores against hand annotations, by the rules of the gold's GUIDELINES.md.
+
+Unit: distinct (surface, label) per document, strings compared after dropping wrapping quotes,
+NFKC, whitespace and unified dashes. Optional gold entries are neither required nor penalised,
+and a prediction equal to or inside an optional surface counts neither way; ``alt_types`` are
+also correct labels and ``alt_texts`` other spans of the same mention. The canonical score does
+the same on (canonical, label); links are (plan a, plan b, canonical) triples.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+_WRAP = {"《": "》", "〈": "〉", "“": "”", '"': '"', "'": "'", "‘": "’", "「": "」", "『": "』"}
+_DASH = re.compile("[\u2010-\u2015\u2212\uff0d~～]")
+LINK_LABELS = {"Program", "Regulation", "Plan", "Event"}
+META_FIELDS = ("title", "issuer", "level", "region", "parent_region", "year", "issued", "doc_number")
+
+
+def norm(s: str | None) -> str:
+    s = (s or "").strip()
+    while len(s) > 1 and _WRAP.get(s[0]) == s[-1]:
+        s = s[1:-1].strip()
+    s = unicodedata.normalize("NFKC", s)
+    return _DASH.sub("-", re.sub(r"\s+", "", s))
+
+
+@dataclass
+class Scores:
+    tp: Counter
+    fp: Counter
+    fn: Counter
+    misses: dict  # label -> list of (doc, gold text)
+    false_hits: dict  # label -> list of (doc, predicted text)
+
+    def prf(self, label: str | None = None) -> tuple[float, float, float]:
+        if label is None:
+            tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
+        else:
+            tp, fp, fn = self.tp[label], self.fp[label], self.fn[label]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted(set(self.tp) | set(self.fp) | set(self.fn))
+
+
+def load_gold(gold_dir: Path) -> dict[str, list[dict]]:
+    data = json.loads((Path(gold_dir) / "seeds.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if isinstance(v, list)}
+
+
+def gold_files(gold_dir: Path) -> list[str]:
+    return sorted(load_gold(gold_dir))
+
+
+def score_mentions(gold: dict[str, list[dict]], predicted: dict[str, set[tuple[str, str, str]]],
+                   canonical: bool = False) -> Scores:
+    """``predicted``: doc → {(surface, label, canonical)}."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    misses, false_hits = defaultdict(list), defaultdict(list)
+    for doc, entries in gold.items():
+        required: dict[str, set[str]] = {}
+        main: dict[str, str] = {}
+        alias: dict[str, str] = {}
+        optional: set[str] = set()
+        for e in entries:
+            key = norm(e["canonical"] if canonical else e["text"])
+            if e.get("optional"):
+                optional.add(key)
+                continue
+            required.setdefault(key, set()).update({e["type"], *e.get("alt_types", [])})
+            main.setdefault(key, e["type"])
+            if not canonical:
+                for a in e.get("alt_texts", []):
+                    alias.setdefault(norm(a), key)
+        keyed = set()
+        for surface, label, canon in predicted.get(doc, ()):
+            k = norm(canon if canonical else surface)
+            keyed.add((k if k in required else alias.get(k, k), label))
+        found = set()
+        for key, label in sorted(keyed):
+            if key in required and label in required[key]:
+                if key not in found:
+                    tp[label] += 1
+                    found.add(key)
+            elif not any(key in o for o in optional):
+                fp[label] += 1
+                false_hits[label].append((doc, key))
+        for key in required:
+            if key not in found:
+                fn[main[key]] += 1
+                misses[main[key]].append((doc, key))
+    return Scores(tp, fp, fn, dict(misses), dict(false_hits))
+
+
+def score_links(gold: dict[str, list[dict]], predicted: dict[str, set[tuple[str, str, str]]]) -> tuple[float, float, int, int]:
+    """Precision, recall, gold and predicted link counts over (plan a, plan b, canonical)."""
+    required, loose = defaultdict(set), defaultdict(set)
+    for doc, entries in gold.items():
+        for e in entries:
+            c = norm(e["canonical"])
+            if not e.get("optional") and e["type"] in LINK_LABELS:
+                required[doc].add(c)
+            elif {e["type"], *e.get("alt_types", [])} & LINK_LABELS:
+                loose[doc].add(c)
+    docs = sorted(gold)
+    pred = {d: {norm(c) for _, label, c in predicted.get(d, ()) if label in LINK_LABELS} for d in docs}
+
+    def triples(sets):
+        return {(a, b, c) for a, b in itertools.combinations(docs, 2) for c in sets.get(a, set()) & sets.get(b, set())}
+
+    gold_t = triples(required)
+    ignorable = triples({d: required[d] | loose[d] for d in docs}) - gold_t
+    pred_t = triples(pred) - ignorable
+    hit = len(gold_t & pred_t)
+    p = hit / len(pred_t) if pred_t else 0.0
+    r = hit / len(gold_t) if gold_t else 0.0
+    return p, r, len(gold_t), len(pred_t)
+
+
+def predictions(result) -> dict[str, set[tuple[str, str, str]]]:
+    out = defaultdict(set)
+    for plan in result.plans:
+        for m in plan.mentions:
+            out[m.doc].add((m.text, m.label, m.canonical or m.text))
+    return out
+
+
+def metadata_rows(result, gold_dir: Path) -> list[tuple[str, str, object, object]]:
+    path = Path(gold_dir) / "documents.json"
+    if not path.exists():
+        return []
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for plan in result.plans:
+        expected = gold.get(plan.document.name)
+        if not expected:
+            continue
+        for f in META_FIELDS:
+            rows.append((plan.document.name, f, expected.get(f), getattr(plan.meta, f)))
+    return rows
+
+
+def _table(scores: Scores, title: str) -> list[str]:
+    lines = [title, f"{'label':14}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>7}{'R':>7}{'F1':>7}"]
+    for label in scores.labels:
+        p, r, f = scores.prf(label)
+        lines.append(f"{label:14}{scores.tp[label]:5}{scores.fp[label]:5}{scores.fn[label]:5}{p:7.2f}{r:7.2f}{f:7.2f}")
+    p, r, f = scores.prf()
+    lines.append(f"{'all':14}{sum(scores.tp.values()):5}{sum(scores.fp.values()):5}{sum(scores.fn.values()):5}"
+                 f"{p:7.2f}{r:7.2f}{f:7.2f}")
+    return lines
+
+
+def report(result, gold_dir: Path, show: int = 0) -> str:
+    gold = load_gold(gold_dir)
+    pred = predictions(result)
+    surface = score_mentions(gold, pred)
+    canon = score_mentions(gold, pred, canonical=True)
+    lines = _table(surface, "surface (distinct surface, label per document)")
+    if show:
+        for label in surface.labels:
+            for doc, text in surface.misses.get(label, [])[:show]:
+                lines.append(f"  miss  {label:12} {doc[:3]} {text}")
+            for doc, text in surface.false_hits.get(label, [])[:show]:
+                lines.append(f"  false {label:12} {doc[:3]} {text}")
+    lines.append("")
+    lines += _table(canon, "canonical (distinct canonical, label per document)")
+    meta = metadata_rows(result, gold_dir)
+    if meta:
+        right = sum(1 for *_, want, got in meta if want == got)
+        lines += ["", f"metadata: {right}/{len(meta)} fields right"]
+        lines += [f"  wrong {doc[:3]} {field}: want {want!r} got {got!r}" for doc, field, want, got in meta if want != got]
+    p, r, n_gold, n_pred = score_links(gold, pred)
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    lines += ["", f"links: gold {n_gold} predicted {n_pred}  P {p:.3f} R {r:.3f} F1 {f:.3f}"]
+    sp, sr, sf = surface.prf()
+    cp, cr, cf = canon.prf()
+    lines += ["", f"F1 surface {sf:.3f}  canonical {cf:.3f}  links P {p:.3f} R {r:.3f}"]
+    return "\n".join(lines)

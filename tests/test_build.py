@@ -1,0 +1,69 @@
+"""The main job on the seeds, without a database: extraction, resolution, graph, files."""
+from __future__ import annotations
+
+import json
+
+from policykg.graph import schema, writers
+from policykg.graph.model import summary
+
+
+def test_every_mention_points_into_the_original(seeds_build):
+    for plan in seeds_build.plans:
+        assert plan.mentions, plan.document.name
+        for m in plan.mentions:
+            assert plan.document.original[m.start:m.end] == m.text
+            assert m.label in (*schema.ENTITY_LABELS, "Plan")
+            assert m.canonical and m.entity_id
+
+
+def test_traditional_and_simplified_plans_share_healthy_shanghai(seeds_build):
+    graph = seeds_build.graph
+    node = "Program:健康上海行动"
+    assert node in graph
+    plans = {graph.nodes[s]["file"][:3] for s, _, k in graph.in_edges(node, keys=True)
+             if k == schema.MENTIONS and graph.nodes[s]["label"] == schema.PLAN}
+    assert {"000", "004"} <= plans
+
+
+def test_plans_of_different_levels_share_entities(seeds_build):
+    graph = seeds_build.graph
+    levels = {}
+    for node, data in graph.nodes(data=True):
+        if data["label"] not in schema.ENTITY_LABELS:
+            continue
+        mentioning = {graph.nodes[s]["level"] for s, _, k in graph.in_edges(node, keys=True)
+                      if k == schema.MENTIONS and graph.nodes[s]["label"] == schema.PLAN}
+        if len(mentioning) >= 2:
+            levels[data["name"]] = mentioning
+    assert "健康上海行动" in levels
+    assert len(levels) >= 5
+
+
+def test_region_hierarchy(seeds_build):
+    graph = seeds_build.graph
+    qingpu = "Region:上海市青浦区"
+    assert (qingpu, "Region:上海市") in {(u, v) for u, v, k in graph.out_edges(qingpu, keys=True)
+                                         if k == schema.PART_OF}
+    assert graph.nodes[qingpu]["code"].startswith("310118")
+
+
+def test_tasks_are_anchored(seeds_build):
+    graph = seeds_build.graph
+    tasks = [n for n, d in graph.nodes(data=True) if d["label"] == schema.TASK]
+    assert len(tasks) >= 5 * 20
+    mentions = [d for u, _, k, d in graph.edges(keys=True, data=True)
+                if k == schema.MENTIONS and graph.nodes[u]["label"] == schema.TASK]
+    assert mentions and all(d["sentences"] and d["sentences"][0] for d in mentions)
+
+
+def test_writers_round_trip(seeds_build, tmp_path):
+    written = writers.write_all(seeds_build.graph, tmp_path)
+    assert all(p.exists() and p.stat().st_size > 0 for p in written)
+    again = writers.read_json(tmp_path / writers.GRAPH_JSON)
+    assert summary(again) == summary(seeds_build.graph)
+    graphml = (tmp_path / writers.GRAPH_GRAPHML).read_text(encoding="utf-8")
+    assert "健康上海行动" in graphml
+    header = (tmp_path / writers.CSV_DIR / "nodes_Plan.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id:ID,") and header.endswith(":LABEL")
+    data = json.loads((tmp_path / writers.GRAPH_JSON).read_text(encoding="utf-8"))
+    assert {"nodes", "edges"} <= set(data)
