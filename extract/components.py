@@ -69,7 +69,7 @@ class Boundaries:
 
     def __init__(self, lexicon: dict):
         self.name_stops = re.compile(_alternation(lexicon["name_stops"] + lexicon["lead_verbs"]))
-        self.lead = re.compile(f"^(?:{_alternation(lexicon['lead_verbs'])})+")
+        self.lead = re.compile(f"(?:{_alternation(lexicon['lead_verbs'])})+")  # match() anchors at pos
         self.clause_break = re.compile(lexicon["clause_break"])
 
     def left_edge(self, text: str, start: int, mode: str, max_left: int) -> int:

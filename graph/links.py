@@ -25,12 +25,21 @@ def region_node(graph: nx.MultiDiGraph, region: "regions.Region") -> str:
     return node
 
 
+def division(name: str) -> "regions.Region | None":
+    """The division a canonical region name stands for: 上海市青浦区 → 青浦区 within 上海市."""
+    for i in range(len(name) - 1):
+        region = regions.lookup(name[i:], within=name[:i] or None)
+        if region is not None and full_name(region) == name:
+            return region
+    return None
+
+
 def add_region_hierarchy(graph: nx.MultiDiGraph) -> None:
     """Every Region node the dataset knows gets a PART_OF chain up to its province."""
     for node, data in list(graph.nodes(data=True)):
         if data["label"] != "Region":
             continue
-        region = regions.lookup(data["name"])
+        region = division(data["name"])
         while region is not None:
             child = region_node(graph, region)
             parent = next(iter(regions.parents(region)), None)

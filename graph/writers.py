@@ -57,11 +57,10 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     for u, v, key, data in graph.edges(keys=True, data=True):
         flat.add_edge(u, v, key=key, type=key, **{k: _flat(x) for k, x in data.items()})
 
-    def write(fh):
-        for line in nx.generate_graphml(flat, named_key_ids=True):
-            fh.write(line + "\n")
-
-    _atomic_write(path, write)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    nx.write_graphml(flat, tmp, encoding="utf-8", named_key_ids=True)  # UTF-8, not character references
+    os.replace(tmp, path)
 
 
 def _csv_type(values) -> str:
