@@ -1,10 +1,19 @@
-// Remove what a re-loaded plan no longer has: its parts and tasks that are gone, and the plan's and
-// its tasks' relationships to nodes that it no longer mentions. $plan: plan id; $nodes: ids of the
-// plan's parts and tasks now; $rels: [source id, type, target id] triples now.
-MATCH (n) WHERE (n:Part OR n:Task) AND n.plan = $plan AND NOT n.id IN $nodes
-DETACH DELETE n
-WITH count(*) AS _
-MATCH (s) WHERE (s:Plan AND s.id = $plan) OR ((s:Part OR s:Task) AND s.plan = $plan)
+// Remove the relationships that re-loaded plans no longer have. $plans: [{id, rels}] with rels the
+// "source<TAB>TYPE<TAB>target" keys of the plan's, its parts' and its tasks' outgoing relationships
+// now. Returns the former targets left with no relationship at all: the loader deletes those that
+// the graph model no longer has (delete_orphans), then the plans' stale parts and tasks
+// (delete_stale_nodes).
+UNWIND $plans AS p
+CALL (p) {
+  MATCH (s:Plan {id: p.id}) RETURN s
+  UNION
+  MATCH (s:Part {plan: p.id}) RETURN s
+  UNION
+  MATCH (s:Task {plan: p.id}) RETURN s
+}
 MATCH (s)-[r]->(t)
-WHERE NOT [s.id, type(r), t.id] IN $rels
+WHERE NOT (s.id + '\t' + type(r) + '\t' + t.id) IN p.rels
 DELETE r
+WITH DISTINCT t
+WHERE NOT (t)--()
+RETURN elementId(t) AS element, t.id AS id

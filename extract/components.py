@@ -1,9 +1,13 @@
 """spaCy components of the extractor, registered as factories like spaCy's own ``span_ruler``.
 
-``policykg_candidates`` proposes labelled spans from regex patterns (``data/patterns.jsonl``)
-and gazetteers (administrative divisions from the jionlp package, ``data/gazetteer.yml``);
-``policykg_select`` keeps the flat, longest, best-ranked spans, drops generic nouns listed in
-``data/lexicon.yml`` and writes ``doc.ents`` and ``doc.spans["entities"]``.
+``policykg_candidates`` proposes labelled spans from regex patterns (``data/patterns.jsonl``:
+a head such as 医院/行动/条例 plus a left boundary rule), gazetteers (administrative divisions
+from the jionlp package through spaCy's PhraseMatcher, ``data/gazetteer.yml``), lists of short
+hospital names (甲、乙、丙等市级医院) and the plan's own title; ``policykg_select`` drops what
+the guidelines say is no name (generic compounds, plural addressees, quoted slogans, programs
+guessed from a clause that swallow an institution; word lists in ``data/lexicon.yml``), keeps
+the flat, longest, best-ranked spans and writes ``doc.ents`` and ``doc.spans["entities"]``.
+The plan's context (province, title) comes in ``doc.user_data[CONTEXT_KEY]``.
 
 Rules read ``doc.text``: the normalised text (simplified, unwrapped, full-width Chinese
 punctuation), so one pattern covers traditional, web and hard-wrapped inputs alike.
@@ -12,16 +16,21 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import spacy
 import yaml
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 CANDIDATES_KEY = "candidates"
+TEXT_KEY = "policykg_text"  # doc.user_data: doc.text as the candidates component read it
+CONTEXT_KEY = "policykg_context"  # doc.user_data: {"province": 上海市, "region": 青浦区} of the plan
 ENTITIES_KEY = "entities"
 
 
@@ -34,8 +43,44 @@ def load_lexicon(name: str = "lexicon.yml") -> dict:
 
 
 def _alternation(words) -> str:
-    # Longest first so that 进一步 wins over 进.
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """One regex for a set of literal words; the longest match wins (进一步 over 进).
+
+    Built as a character trie: Python's ``re`` tries the branches of a flat alternation one
+    by one at every position, which with tens of thousands of place names is the whole cost
+    of extraction; a trie branches on one character at a time.
+    """
+    words = {w for w in words if w}
+    if not words:
+        return "(?!)"
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    end = "" in node
+    branches = []
+    singles = []
+    for ch in sorted(k for k in node if k):
+        child = node[ch]
+        if len(child) == 1 and "" in child:
+            singles.append(re.escape(ch))
+        else:
+            branches.append(re.escape(ch) + _trie_regex(child))
+    if singles:
+        branches.append(singles[0] if len(singles) == 1 else "[" + "".join(singles) + "]")
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end:  # the word may stop here; greedy ? keeps the longer match first
+        if len(branches) == 1 and len(body) > 1 and not body.startswith("(?:"):
+            body = "(?:" + body + ")"
+        return body + "?"
+    return body
 
 
 @dataclass(slots=True)
@@ -45,8 +90,11 @@ class Pattern:
     regex: re.Pattern
     group: str | int
     boundary: str  # "none" | "name" (cut at function words) | "clause" (strip leading verbs)
+    #                | "prefix" (name mode before a quotation; the quotation itself when unsure)
     max_left: int
     priority: int
+    require: re.Pattern | None = None  # the final span must contain a match (项目 needs 国家 …)
+    region_prefix: str = ""  # "optional" | "required": a place name right before joins the span
 
 
 @dataclass(slots=True)
@@ -62,28 +110,85 @@ class Boundaries:
     """Finds where a name starts when only its head (医院, 行动, 条例 …) was matched.
 
     Chinese has no spaces, so a suffix match says nothing of the left edge. Names of
-    institutions rarely contain verbs: cut at the last verb or function word. Names of
-    programs and documents do (全面提升医疗质量行动), so for them start at the clause and strip
-    the verbs that lead it (开展, 深化, 落实 …).
+    institutions rarely contain verbs: cut at the last verb or function word ("name" mode).
+    Names of programs and documents do (全面提升医疗质量行动), so for them ("clause" mode) start
+    at the clause, cut after the last *hard* verb or conjunction (推进, 构建, 和, 等 … words that
+    never sit inside a name) and strip the soft verbs that lead it (开展, 深化, 落实 …).
+    A name never starts inside a quotation or reaches across 《》; a clause mode name whose
+    clause is longer than ``max_left`` is dropped rather than cut at an arbitrary character.
     """
 
     def __init__(self, lexicon: dict):
-        self.name_stops = re.compile(_alternation(lexicon["name_stops"] + lexicon["lead_verbs"]))
-        self.lead = re.compile(f"(?:{_alternation(lexicon['lead_verbs'])})+")  # match() anchors at pos
+        internal = set(lexicon.get("name_internal", []))
+        stops = [w for w in lexicon["name_stops"] + lexicon["lead_verbs"] + lexicon.get("hard_verbs", [])
+                 if w not in internal]
+        protect = lexicon.get("name_protect", [])
+        self.name_stops = re.compile((f"(?P<keep>{_alternation(protect)})|" if protect else "")
+                                     + f"(?:{_alternation(stops)})")
+        self.post_cut = re.compile(f"(?:{_alternation(lexicon.get('post_cut_strip', ['本市']))})+")
+        self.lead = re.compile(f"(?:{_alternation(lexicon['lead_verbs'] + lexicon.get('hard_verbs', []))})+")
+        self.hard = re.compile(_alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
         self.clause_break = re.compile(lexicon["clause_break"])
+        self.name_break = re.compile(lexicon.get("name_break", lexicon["clause_break"]))
 
-    def left_edge(self, text: str, start: int, mode: str, max_left: int) -> int:
+    def left_edge(self, text: str, start: int, end: int, mode: str, max_left: int) -> int | None:
         lo = max(0, start - max_left)
-        window = text[lo:start]
-        breaks = [m.end() for m in self.clause_break.finditer(window)]
-        left = lo + (breaks[-1] if breaks else 0)
+        breaker = self.clause_break if mode == "clause" else self.name_break
+        # A break right before the head (九项|准则) leaves no name: it does not count.
+        breaks = [m.end() for m in breaker.finditer(text, lo, start) if m.end() < start or len(m.group()) == 1]
+        left = breaks[-1] if breaks else lo
+        if not breaks and lo > 0:
+            if mode == "clause":
+                return None  # the clause runs past the window: no trustworthy left edge
+            if mode == "prefix":
+                left = start  # a quoted name: keep the quotation, drop the unsure prefix
+        # Never cut inside an open quotation: “公卫优才”和…, “2025-2027年儿科和精神卫生服务年”.
+        q = text.rfind("“", left, start)
+        limit = q if q >= 0 and text.find("”", q, start) < 0 else start
         if mode == "clause":
-            m = self.lead.match(text, left, start)
-            return m.end() if m else left
-        cut = left
-        for m in self.name_stops.finditer(text, left, start):
-            cut = m.end()
-        return cut
+            cut = left
+            for m in self.hard.finditer(text, left, limit):
+                cut = m.end()
+            if cut == left:  # no verb inside the clause: strip the ones that open it
+                m = self.lead.match(text, left, start)
+            else:  # after a verb only the jurisdiction and light verbs (本市, 组织, 创建)
+                m = self.post_cut.match(text, cut, start)
+            cut = m.end() if m else cut
+            left = cut
+        else:
+            for m in self.name_stops.finditer(text, left, limit):
+                if m.groupdict().get("keep"):
+                    continue
+                left = m.end()
+        return fix_quotes(text, left, end)
+
+
+_OPEN, _CLOSE = "“‘", "”’"
+
+
+def fix_quotes(text: str, left: int, end: int) -> int | None:
+    """Move ``left`` so that the span holds balanced quotes; None when it cannot."""
+    for o, c in zip(_OPEN, _CLOSE):
+        depth = 0
+        for i in range(left, end):
+            ch = text[i]
+            if ch == o:
+                depth += 1
+            elif ch == c:
+                if depth:
+                    depth -= 1
+                else:  # a close quote whose opening lies left of the span
+                    k = text.rfind(o, max(0, left - 24), left)
+                    if k >= 0 and "\n" not in text[k:left]:
+                        left = k
+                    else:
+                        left = i + 1
+                    break
+    for o, c in zip(_OPEN, _CLOSE):
+        k = text.rfind(o, left, end)
+        if k >= 0 and text.find(c, k, end) < 0:  # an opening quote the span does not close
+            left = k + 1
+    return left if end - left >= 2 else None
 
 
 def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
@@ -101,9 +206,33 @@ def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
                 boundary=row.get("boundary", "none"),
                 max_left=row.get("max_left", 16),
                 priority=row.get("priority", 50),
+                require=re.compile(row["require"]) if row.get("require") else None,
+                region_prefix=row.get("region_prefix", ""),
             )
         )
     return out
+
+
+def _outside_titles(text: str, start: int, end: int) -> int | None:
+    """A span that is not a 《》 title never reaches across 《 or 》: start after the last one."""
+    k = max(text.rfind("《", start, end), text.rfind("》", start, end), text.rfind("〈", start, end),
+            text.rfind("〉", start, end))
+    if k < 0:
+        return start
+    return k + 1 if end - (k + 1) >= 2 else None
+
+
+_PLURAL_JURISDICTIONS = re.compile(r"各[省市区县州盟旗（）()、]*$")
+
+
+def _doc_text(doc: Doc) -> str:
+    """``doc.text``, from ``doc.user_data[TEXT_KEY]`` when the caller put it there."""
+    text = doc.user_data.get(TEXT_KEY)
+    size = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    if not isinstance(text, str) or len(text) != size or (size and text[-1] != doc[-1].text_with_ws[-1]):
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -120,25 +249,61 @@ class CandidateProposer:
         macros = {**lex.get("macros", {}), "REGION": region_alternation(gazetteer)}
         self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
         self.boundaries = Boundaries(lex)
-        self.gazetteer = Gazetteer.from_data(gazetteer)
+        self.gazetteer = Gazetteer.from_data(gazetteer, nlp)
+        self.region_names = _region_names(gazetteer)
+        self.hospital_list = re.compile(lex["hospital_list"]) if lex.get("hospital_list") else None
 
-    def propose(self, text: str) -> list[Candidate]:
+    def propose(self, text: str, context: dict | None = None, doc: Doc | None = None) -> list[Candidate]:
         found: list[Candidate] = []
         for p in self.patterns:
             for m in p.regex.finditer(text):
                 start, end = m.span(p.group)
                 if start < 0 or end <= start:
                     continue
+                if p.region_prefix:
+                    k = next((k for k in (4, 3, 2) if text[max(0, start - k):start] in self.region_names
+                              and start - k >= 0), 0)
+                    if not k and p.region_prefix == "required":
+                        continue
+                    start -= k
                 if p.boundary != "none":
-                    start = self.boundaries.left_edge(text, start, p.boundary, p.max_left)
+                    start = self.boundaries.left_edge(text, start, end, p.boundary, p.max_left)
+                    if start is None:
+                        continue
+                if p.id != "reg.title":
+                    start = _outside_titles(text, start, end)
+                    if start is None:
+                        continue
+                if p.require is not None and not p.require.search(text[start:end]):
+                    continue
                 if end - start >= 2:
                     found.append(Candidate(start, end, p.label, p.priority, p.id))
-        found.extend(self.gazetteer.find(text))
+        if self.hospital_list is not None:
+            found.extend(self._hospital_list(text))
+        for title in (context or {}).get("titles", ()):
+            if len(title) >= 4:
+                for m in re.finditer(re.escape(title), text):
+                    found.append(Candidate(m.start(), m.end(), "Plan", 100, "plan.title"))
+        found.extend(self.gazetteer.find(text, context or {}, doc))
         return found
+
+    def _hospital_list(self, text: str) -> list[Candidate]:
+        out = []
+        for m in self.hospital_list.finditer(text):
+            pos = m.start(1)
+            for i, item in enumerate(m.group(1).split("、")):
+                start, end = pos, pos + len(item)
+                pos = end + 1
+                if i == 0:  # the first item may carry the verb that opens the clause (借助甲、乙…)
+                    start = self.boundaries.left_edge(text, end, end, "name", len(item)) or end
+                if end - start >= 2:
+                    out.append(Candidate(start, end, "Hospital", 30, "hosp.list"))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for c in self.propose(doc.text):
+        text = _doc_text(doc)  # Doc.text joins every token again: compute it once, share it
+        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY), doc):
             span = doc.char_span(c.start, c.end, label=c.label, kb_id=c.rule, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
@@ -148,58 +313,114 @@ class CandidateProposer:
 
 
 class Gazetteer:
-    """Exact names: administrative divisions from jionlp plus the groupings in gazetteer.yml."""
+    """Exact names: administrative divisions from jionlp plus the groupings in gazetteer.yml.
 
-    def __init__(self, entries: dict[str, tuple[str, int]]):
+    Full names of provinces, cities and counties and short names of provinces and cities are
+    always names. A county's short alias (会同, 合作, 新建 …) is often a common word, so it is a
+    Region only in the plan's own province, or when it stands in a list next to another place
+    (青浦、吴江、嘉善). Towns (徐泾镇) count in the plan's province only.
+    """
+
+    def __init__(self, entries: dict[str, tuple[str, int, str, frozenset]], nlp: Language | None = None,
+                 list_joiners: str = "、-—和与及"):
+        # spaCy's PhraseMatcher (hash lookups in C) over the character tokens of the zh
+        # tokenizer: a regex alternation of ~45,000 place names costs more than tokenising.
         self.entries = entries
-        self.regex = re.compile(_alternation(entries)) if entries else None
+        self.nlp = nlp or spacy.blank("zh")
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        if entries:
+            self.matcher.add("GAZETTEER", list(self.nlp.tokenizer.pipe(sorted(entries))))
+        self.joiners = set(list_joiners)
+        self.continuations = ("门",)
 
     @classmethod
-    def from_data(cls, name: str) -> "Gazetteer":
-        return cls(_gazetteer_entries(name))
+    def from_data(cls, name: str, nlp: Language | None = None) -> "Gazetteer":
+        return cls(_gazetteer_entries(name), nlp)
 
-    def find(self, text: str) -> list[Candidate]:
-        if self.regex is None:
+    def find(self, text: str, context: dict | None = None, doc: Doc | None = None) -> list[Candidate]:
+        if not self.entries:
             return []
-        out = []
-        for m in self.regex.finditer(text):
-            label, priority = self.entries[m.group()]
-            out.append(Candidate(m.start(), m.end(), label, priority, "gazetteer"))
-        return out
+        province = (context or {}).get("province")
+        if doc is None:
+            doc = self.nlp.make_doc(text)
+        hits = []
+        for _, ts, te in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
+            span = doc[ts:te]
+            start, end = span.start_char, span.end_char
+            surface = text[start:end]
+            if surface not in self.entries:
+                continue
+            label, priority, kind, provinces = self.entries[surface]
+            if text.startswith(self.continuations, end):
+                continue  # 教育部门, 财政部门: a word goes on
+            if kind == "always":
+                ok = True
+            else:  # "local": county aliases and towns
+                ok = province is not None and province in provinces
+            hits.append([start, end, label, priority, kind, ok])
+        # Places in a list vouch for each other.
+        for _ in range(2):
+            for i, h in enumerate(hits):
+                if h[5] or h[4] != "local" or h[1] - h[0] < 2:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(hits) and hits[j][5] and hits[j][2] == "Region":
+                        a, b = (hits[j], h) if j < i else (h, hits[j])
+                        gap = text[a[1]:b[0]]
+                        if len(gap) == 1 and gap in self.joiners:
+                            h[5] = True
+        return [Candidate(h[0], h[1], h[2], h[3], "gazetteer") for h in hits if h[5]]
 
 
 @cache
-def _gazetteer_entries(name: str) -> dict[str, tuple[str, int]]:
+def _gazetteer_entries(name: str) -> dict[str, tuple[str, int, str, frozenset]]:
     from policykg.extract import regions
 
     data = _read_yaml(name)
-    entries: dict[str, tuple[str, int]] = {}
+    entries: dict[str, tuple[str, int, str, frozenset]] = {}
     min_alias = data.get("region_alias_min_len", 2)
+    priority = data.get("region_priority", 40)
     for surface, found in regions.all_names().items():
-        if any(r.level == "town" for r in found) and len(surface) < 3:
+        if len(surface) < min_alias:
             continue
-        if len(surface) >= min_alias:
-            entries[surface] = ("Region", data.get("region_priority", 40))
+        provinces = frozenset(r.province for r in found)
+        full = [r for r in found if r.name == surface and r.level != "town"]
+        if any(r.level in ("province", "municipality") for r in found):
+            kind = "always"
+        elif full and len(surface) >= 3:
+            kind = "always"
+        elif any(r.level == "city" for r in found) and not full:
+            kind = "always"  # a city's short name: 杭州, 三明
+        elif all(r.level == "town" for r in found) and len(surface) < 3:
+            continue
+        else:
+            kind = "local"
+        entries[surface] = ("Region", priority, kind, provinces)
     for label, names in data.get("names", {}).items():
         for surface in names:
-            entries[surface] = (label, data.get("name_priority", 60))
+            entries[surface] = (label, data.get("name_priority", 60), "always", frozenset())
     for surface in data.get("not_names", []):
         entries.pop(surface, None)
     return entries
 
 
 @cache
-def region_alternation(gazetteer: str) -> str:
-    """Names of provinces, cities and counties (full and short), as one regex alternation."""
+def _region_names(gazetteer: str) -> frozenset[str]:
+    """Names of provinces, cities and counties (full and short)."""
     from policykg.extract import regions
 
     excluded = set(_read_yaml(gazetteer).get("not_names", []))
-    names = [
+    return frozenset(
         surface
         for surface, found in regions.all_names().items()
         if len(surface) >= 2 and surface not in excluded and not all(r.level == "town" for r in found)
-    ]
-    return _alternation(names)
+    )
+
+
+@cache
+def region_alternation(gazetteer: str) -> str:
+    """Names of provinces, cities and counties (full and short), as one regex alternation."""
+    return _alternation(_region_names(gazetteer))
 
 
 @cache
@@ -227,26 +448,94 @@ def make_candidates(nlp: Language, name: str, patterns: str, lexicon: str, gazet
 
 
 class SpanSelector:
-    """Flat longest spans: among overlapping candidates keep the longest, then the best-ranked."""
+    """Flat longest spans: among overlapping candidates keep the longest, then the best-ranked.
+
+    Before that, candidates that are not names by the guidelines are dropped: generic nouns
+    (公立医院, 互联网医院, 重点项目: generic modifiers in front of a generic head), plural
+    addressees (各级疾控中心), slogans in quotes (“一老一小”, “应检尽检”, “十四五”), and programs
+    guessed from a clause that swallow a named institution (瑞金医院技术平移项目).
+    """
 
     def __init__(self, nlp: Language, name: str, lexicon: str, candidates_key: str, spans_key: str):
         lex = load_lexicon(lexicon)
         self.generic = set(lex.get("generic", []))
         self.generic_re = re.compile(lex["generic_pattern"]) if lex.get("generic_pattern") else None
+        mods = _alternation(lex.get("generic_modifiers", []))
+        heads = _alternation(lex.get("generic_heads", []) + lex.get("generic", []))
+        self.generic_compound = re.compile(f"(?:{mods})*(?:{heads})") if mods and heads else None
+        self.slogan = re.compile(lex["slogan_pattern"]) if lex.get("slogan_pattern") else None
+        self.slogan_head = re.compile(lex["slogan_head_pattern"]) if lex.get("slogan_head_pattern") else None
+        self.slogan_after = re.compile(_alternation(lex.get("slogan_after", []))) if lex.get("slogan_after") else None
+        self.bare_ok_after = re.compile(_alternation(lex.get("bare_ok_after", []))) if lex.get("bare_ok_after") else None
+        self.weak_heads = tuple(lex.get("weak_regulation_heads", ()))
+        self.weak_min = lex.get("weak_regulation_min_len", 0)
+        self.plural = tuple(lex.get("plural_prefixes", []))
         self.candidates_key = candidates_key
         self.spans_key = spans_key
 
-    def keep(self, span: Span) -> bool:
-        text = span.text
+    def _bare(self, text: str) -> str:
+        t = text
+        while len(t) > 2 and t[0] in "“‘\"" and t[-1] in "”’\"":
+            t = t[1:-1]
+        return t
+
+    def keep(self, span: Span, doc_text: str) -> bool:
+        text = self._bare(span.text)
         if text in self.generic:
             return False
-        return not (self.generic_re and self.generic_re.fullmatch(text))
+        exact = span.label_ == "Region" or span.kb_id_ in ("gazetteer", "reg.title", "plan.title")
+        if not exact and self.generic_re and self.generic_re.fullmatch(text):
+            return False
+        if not exact and self.generic_compound and self.generic_compound.fullmatch(text):
+            return False
+        if span.label_ in ("Agency", "Hospital", "Organization", "Program") and self.plural:
+            before = doc_text[max(0, span.start_char - 8):span.start_char]
+            if before.endswith(self.plural) or _PLURAL_JURISDICTIONS.search(before):
+                return False  # 各级疾控中心, 各区（市）县疾控中心
+        rule = span.kb_id_
+        if (rule == "reg.untitled" and len(text) < self.weak_min and "“" not in text
+                and text.endswith(self.weak_heads)):
+            return False
+        if rule.startswith("prog.quoted") and self.slogan:
+            q = doc_text.find("”", span.start_char) if rule == "prog.quoted_head" else -1
+            inner = span.text
+            if rule == "prog.quoted_head":
+                o = doc_text.find("“", span.start_char, span.end_char)
+                inner = doc_text[o + 1:q] if 0 <= o < q else inner
+            if (self.slogan_head if rule == "prog.quoted_head" else self.slogan).search(inner):
+                return False
+            if rule == "prog.quoted":
+                nxt = span.end_char + 1
+                if self.slogan_after and self.slogan_after.match(doc_text, nxt):
+                    return False
+                if (len(inner) <= 3 and nxt < len(doc_text) and "\u4e00" <= doc_text[nxt] <= "\u9fff"
+                        and not (self.bare_ok_after and self.bare_ok_after.match(doc_text, nxt))):
+                    return False  # a short quoted word that modifies what follows (“家门口”服务)
+        return True
 
     def __call__(self, doc: Doc) -> Doc:
-        ranked = sorted(
-            (s for s in doc.spans.get(self.candidates_key, []) if self.keep(s)),
-            key=lambda s: (-(s.end_char - s.start_char), -s._.pkg_priority, s.start_char),
-        )
+        doc_text = _doc_text(doc)
+        kept = [s for s in doc.spans.get(self.candidates_key, []) if self.keep(s, doc_text)]
+        # A program guessed from a clause does not swallow a named institution.
+        inst = sorted(((s.start_char, s.end_char, s) for s in kept
+                       if s.label_ in ("Hospital", "Agency") and s.kb_id_ != "gazetteer"
+                       or s.label_ == "Regulation" and s.kb_id_ in ("reg.untitled", "reg.title")),
+                      key=lambda t: (t[0], t[1]))
+        starts = [t[0] for t in inst]
+        drop = set()
+        for s in kept:
+            if s.kb_id_ in ("prog.action", "reg.untitled", "org.head") and s.label_ in ("Program", "Organization", "Regulation"):
+                i = bisect_left(starts, s.start_char)
+                while i < len(inst) and inst[i][0] < s.end_char:
+                    h = inst[i][2]
+                    i += 1
+                    if h.label_ == "Regulation" and (s.kb_id_ != "prog.action" or h.kb_id_ == s.kb_id_):
+                        continue
+                    if h.end_char < s.end_char - 1 and h.end_char - h.start_char >= 4:
+                        drop.add((s.start_char, s.end_char, s.label_))
+                        break
+        kept = [s for s in kept if (s.start_char, s.end_char, s.label_) not in drop]
+        ranked = sorted(kept, key=lambda s: (-(s.end_char - s.start_char), -s._.pkg_priority, s.start_char))
         taken = bytearray(len(doc))
         chosen = []
         for span in ranked:

@@ -4,6 +4,11 @@
 project's registered components; ``extract`` runs it on one normalised ``Document`` and
 returns an ``ExtractedPlan`` whose mentions carry offsets into the original text and the
 part/task/sentence they stand in.
+
+Metadata is read before the NLP pipeline runs, so that the rules know the plan: its
+province (a county's short alias such as 合作 or 新建 is a place only in the plan's own
+province) and its title (occurrences of the title are Plan mentions). They travel in
+``doc.user_data[components.CONTEXT_KEY]``.
 """
 from __future__ import annotations
 
@@ -41,8 +46,13 @@ def extract(document: Document, nlp: Language | None = None) -> ExtractedPlan:
     nlp = nlp or build_nlp()
     structure = parse_structure(document)
     meta = extract_metadata(document, structure)
-    doc = nlp(document.text)
     titles = _plan_title_variants(meta)
+    doc = nlp.make_doc(document.text)
+    doc.user_data[components.CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
+                                             "level": meta.level, "titles": sorted(titles)}
+    doc.user_data[components.TEXT_KEY] = document.text
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
     mentions = []
     for span in doc.spans[components.ENTITIES_KEY]:
         start, end = document.original_span(span.start_char, span.end_char)

@@ -1,9 +1,22 @@
-"""Graph model → Neo4j: schema first, then each plan's subgraph in one transaction.
+"""Graph model → Neo4j: schema first, then shared nodes, then each plan's subgraph in one transaction.
 
-Writes are ``UNWIND $rows`` batches of one constant query shape per label or relationship type,
-run in managed transactions (the driver retries transient errors). A plan lands whole or not at
-all; shared entities are MERGEd, so loading the same input twice creates nothing, and loading a
-changed plan replaces that plan's structure and mentions.
+Order of a load:
+
+1. ``check_server`` (reachable in bounded time, credentials, database, version 5.x) and
+   ``ensure_schema`` (constraints and indexes, idempotent).
+2. Shared nodes (entities, regions; everything but Plan/Part/Task) are MERGEd in batches.
+3. Plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
+   another plan comes after it, or with it when they refer to each other). In the transaction the
+   loader asks which of its plans already exist: new plans are CREATEd (their nodes and outgoing
+   relationships cannot exist yet), existing ones are MERGEd after their stale relationships,
+   parts, tasks and orphaned entities are deleted. So a plan lands whole or not at all, re-loading
+   unchanged input creates and deletes nothing, and re-loading a changed plan replaces that plan's
+   structure, mentions and evidence.
+4. Relationships between shared nodes (region hierarchy, branches, editions) are MERGEd.
+
+Writes are ``UNWIND $rows`` batches of one constant query shape per label or
+(label, type, label), grouped across the plans of a transaction, run in managed transactions
+that the driver retries on transient errors. Labels and types come only from graph/schema.py.
 """
 from __future__ import annotations
 
@@ -19,6 +32,8 @@ from policykg.graph import cypher_files, schema
 
 SUPPORTED_MAJOR = "5"
 _PLAN_SCOPED = (schema.PART, schema.TASK)
+_PLAN_OWNED = (schema.PLAN, *_PLAN_SCOPED)
+_KEY_SEP = "\t"
 
 
 class LoadError(Exception):
@@ -31,6 +46,7 @@ class LoadError(Exception):
 
 # Exit codes a script can tell apart.
 EXIT_UNREACHABLE, EXIT_AUTH, EXIT_NO_DATABASE, EXIT_VERSION, EXIT_INTERRUPTED = 3, 4, 5, 6, 7
+EXIT_FAILED = 8  # the server refused a write (e.g. a constraint) for another reason
 
 
 @dataclass(slots=True)
@@ -39,10 +55,19 @@ class Connection:
     user: str
     password: str = field(repr=False)
     database: str = "neo4j"
+    connect_timeout: float = 5.0  # per connection attempt
+    retry_time: float = 15.0  # how long a transaction is retried on transient errors
 
     def driver(self) -> Driver:
         return GraphDatabase.driver(self.uri, auth=(self.user, self.password),
-                                    connection_timeout=10, max_transaction_retry_time=30)
+                                    connection_timeout=self.connect_timeout,
+                                    connection_acquisition_timeout=self.connect_timeout * 2,
+                                    max_transaction_retry_time=self.retry_time)
+
+    def safe_uri(self) -> str:
+        """The URI without any user:password@ part, for messages."""
+        scheme, sep, rest = self.uri.partition("://")
+        return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else self.uri.rpartition("@")[2]
 
 
 @dataclass(slots=True)
@@ -53,6 +78,7 @@ class LoadStats:
     nodes_deleted: int = 0
     relationships_deleted: int = 0
     properties_set: int = 0
+    transactions: int = 0
 
     def add(self, counters) -> None:
         self.nodes_created += counters.nodes_created
@@ -61,6 +87,8 @@ class LoadStats:
         self.relationships_deleted += counters.relationships_deleted
         self.properties_set += counters.properties_set
 
+
+# -- rows ----------------------------------------------------------------------------------
 
 def _props(data: dict) -> dict:
     """Neo4j properties: drop the label and empty values; alias_text makes aliases searchable."""
@@ -78,111 +106,221 @@ def _node_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
     return rows
 
 
+def _owned_node_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
+    """Rows for nodes whose properties are replaced whole: the id is one of the properties."""
+    rows = defaultdict(list)
+    for node in nodes:
+        data = graph.nodes[node]
+        rows[schema.check_label(data["label"])].append({"id": node, "props": {**_props(data), schema.KEY: node}})
+    return rows
+
+
 def _rel_rows(graph: nx.MultiDiGraph, edges) -> dict[tuple[str, str, str], list[dict]]:
     rows = defaultdict(list)
     for u, v, key, data in edges:
-        shape = (graph.nodes[u]["label"], key, graph.nodes[v]["label"])
+        shape = (graph.nodes[u]["label"], schema.check_type(key), graph.nodes[v]["label"])
         rows[shape].append({"source": u, "target": v, "props": _props(data)})
     return rows
 
 
+def _rel_key(u: str, key: str, v: str) -> str:
+    return f"{u}{_KEY_SEP}{key}{_KEY_SEP}{v}"
+
+
+def _owner(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The plan a node belongs to (Plan, Part, Task), None for shared nodes."""
+    data = graph.nodes[node]
+    if data["label"] == schema.PLAN:
+        return node
+    if data["label"] in _PLAN_SCOPED:
+        return data.get("plan")
+    return None
+
+
+@dataclass(slots=True)
+class PlanPart:
+    """One plan's own nodes (Plan, Part, Task) and their outgoing relationships."""
+
+    plan: str
+    nodes: list[str]
+    edges: list[tuple]
+
+
 @dataclass(slots=True)
 class Batch:
-    """Node and relationship rows that must land in one transaction."""
+    """Whole plans that land in one transaction."""
 
-    nodes: dict[str, list[dict]]
-    rels: dict[tuple[str, str, str], list[dict]]
-    plans: list[str]
-    keep_nodes: dict[str, list[str]]
-    keep_rels: dict[str, list[list[str]]]
+    plans: list[PlanPart]
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.plan for p in self.plans]
+
+    def size(self) -> int:
+        return sum(len(p.nodes) + len(p.edges) for p in self.plans)
+
+
+def _plan_parts(graph: nx.MultiDiGraph) -> dict[str, PlanPart]:
+    parts: dict[str, PlanPart] = {}
+    for node, data in graph.nodes(data=True):
+        if data["label"] == schema.PLAN:
+            parts.setdefault(node, PlanPart(node, [], []))
+    for node, data in graph.nodes(data=True):
+        owner = _owner(graph, node)
+        if owner is None:
+            continue
+        if owner not in parts:  # a part or task whose Plan is missing from the model
+            raise LoadError(f"{data['label']} {node!r} belongs to plan {owner!r}, which the graph does not have")
+        part = parts[owner]
+        part.nodes.append(node)
+        part.edges.extend(graph.out_edges(node, keys=True, data=True))
+    for part in parts.values():
+        part.nodes.sort(key=lambda n: (n != part.plan, n))
+    return parts
+
+
+def plan_order(graph: nx.MultiDiGraph, parts: dict[str, PlanPart]) -> list[list[str]]:
+    """Groups of plans that must share a transaction, in an order where referenced plans come first."""
+    deps = nx.DiGraph()
+    deps.add_nodes_from(parts)
+    for part in parts.values():
+        for _, v, _, _ in part.edges:
+            target = _owner(graph, v)
+            if target is not None and target != part.plan:
+                deps.add_edge(part.plan, target)
+    dag = nx.condensation(deps)
+    first = {c: min(dag.nodes[c]["members"]) for c in dag}
+    order = nx.lexicographical_topological_sort(dag.reverse(copy=False), key=lambda c: first[c])
+    return [sorted(dag.nodes[c]["members"]) for c in order]
 
 
 def plan_batches(graph: nx.MultiDiGraph, rows_per_batch: int = 5000) -> list[Batch]:
-    """Group whole plans into transactions of about ``rows_per_batch`` rows."""
-    plans = [n for n, d in graph.nodes(data=True) if d["label"] == schema.PLAN]
-    scoped = defaultdict(list)
-    for node, data in graph.nodes(data=True):
-        if data["label"] in _PLAN_SCOPED:
-            scoped[data["plan"]].append(node)
+    """Group whole plans into transactions of about ``rows_per_batch`` nodes + relationships."""
+    parts = _plan_parts(graph)
     batches, current, size = [], [], 0
-    for plan in sorted(plans):
-        owners = [plan, *scoped[plan]]
-        edges = [e for o in owners for e in graph.out_edges(o, keys=True, data=True)]
-        current.append((plan, owners, edges))
-        size += len(owners) + 2 * len(edges)
+    for group in plan_order(graph, parts):
+        current.extend(parts[p] for p in group)
+        size += sum(len(parts[p].nodes) + len(parts[p].edges) for p in group)
         if size >= rows_per_batch:
-            batches.append(_batch(graph, current))
+            batches.append(Batch(current))
             current, size = [], 0
     if current:
-        batches.append(_batch(graph, current))
+        batches.append(Batch(current))
     return batches
 
 
-def _batch(graph: nx.MultiDiGraph, group) -> Batch:
-    nodes, edges, keep_nodes, keep_rels = set(), [], {}, {}
-    for plan, owners, plan_edges in group:
-        # ALIGNS_WITH points at other plans, which may load later: it is written with the global
-        # relationships, but kept here so that re-loading the plan does not delete it.
-        writable = [e for e in plan_edges if e[2] != schema.ALIGNS_WITH]
-        nodes.update(owners)
-        nodes.update(v for _, v, _, _ in writable)
-        edges.extend(writable)
-        keep_nodes[plan] = owners[1:]
-        keep_rels[plan] = [[u, k, v] for u, v, k, _ in plan_edges]
-    return Batch(_node_rows(graph, sorted(nodes)), _rel_rows(graph, edges), [g[0] for g in group],
-                 keep_nodes, keep_rels)
+def shared_nodes(graph: nx.MultiDiGraph) -> list[str]:
+    return sorted(n for n, d in graph.nodes(data=True) if d["label"] not in _PLAN_OWNED)
 
 
 def global_edges(graph: nx.MultiDiGraph):
-    """Relationships that belong to no single plan: region hierarchy, branches, editions, alignment."""
-    owned = {schema.PLAN, *_PLAN_SCOPED}
-    return [e for e in graph.edges(keys=True, data=True) if graph.nodes[e[0]]["label"] not in owned
-            or e[2] == schema.ALIGNS_WITH]
+    """Relationships between shared nodes: region hierarchy, branches, editions."""
+    return [e for e in graph.edges(keys=True, data=True) if graph.nodes[e[0]]["label"] not in _PLAN_OWNED]
 
 
-def _write_batch(tx: ManagedTransaction, batch: Batch, stats: list) -> None:
-    for plan in batch.plans:
-        result = tx.run(cypher_files.load("delete_stale"), plan=plan, nodes=batch.keep_nodes[plan],
-                        rels=batch.keep_rels[plan])
-        stats.append(result.consume().counters)
-    _write_rows(tx, batch.nodes, batch.rels, stats)
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), max(size, 1)):
+        yield items[i:i + size]
 
 
-def _write_rows(tx: ManagedTransaction, nodes, rels, stats: list) -> None:
-    for label, rows in sorted(nodes.items()):
-        result = tx.run(cypher_files.template("load_nodes", LABEL=label), rows=rows)
-        stats.append(result.consume().counters)
-    for (src, rel_type, dst), rows in sorted(rels.items()):
-        query = cypher_files.template("load_relationships", FROM=src, TYPE=rel_type, TO=dst)
-        stats.append(tx.run(query, rows=rows).consume().counters)
+# -- transactions ---------------------------------------------------------------------------
+
+def _write_nodes(tx: ManagedTransaction, query: str, rows: dict[str, list[dict]], out: list) -> None:
+    for label, label_rows in sorted(rows.items()):
+        out.append(tx.run(cypher_files.template(query, LABEL=label), rows=label_rows).consume().counters)
 
 
-def check_server(driver: Driver, database: str) -> str:
-    """Connect, authenticate and check the version; raise LoadError with a short message."""
-    try:
-        driver.verify_connectivity()
-        records, _, _ = driver.execute_query(cypher_files.load("server_version"), database_=database)
-    except neo4j_errors.AuthError:
-        raise LoadError("Neo4j rejected the user name or password", EXIT_AUTH) from None
-    except neo4j_errors.ServiceUnavailable as exc:
-        raise LoadError(f"cannot reach Neo4j: {_first_line(exc)}", EXIT_UNREACHABLE) from None
-    except neo4j_errors.ClientError as exc:
-        if "DatabaseNotFound" in (exc.code or ""):
-            raise LoadError(f"database {database!r} does not exist on this server", EXIT_NO_DATABASE) from None
-        raise LoadError(f"Neo4j refused the connection: {_first_line(exc)}", EXIT_UNREACHABLE) from None
-    version = records[0]["version"]
+def _write_rels(tx: ManagedTransaction, query: str, rows: dict[tuple[str, str, str], list[dict]], out: list) -> None:
+    for (src, rel_type, dst), shape_rows in sorted(rows.items()):
+        text = cypher_files.template(query, FROM=src, TYPE=rel_type, TO=dst)
+        out.append(tx.run(text, rows=shape_rows).consume().counters)
+
+
+def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, merge_all: bool = False) -> list:
+    """One transaction: the batch's plans, created when new, replaced when already loaded."""
+    out: list = []
+    if merge_all:
+        existing = set(batch.ids)
+    else:
+        existing = {r["id"] for r in tx.run(cypher_files.load("existing_plans"), ids=batch.ids)}
+    old = [p for p in batch.plans if p.plan in existing]
+    new = [p for p in batch.plans if p.plan not in existing]
+    if old:
+        result = tx.run(cypher_files.load("delete_stale"),
+                        plans=[{"id": p.plan, "rels": [_rel_key(u, k, v) for u, v, k, _ in p.edges]} for p in old])
+        orphans = [r["element"] for r in result if r["id"] not in graph]
+        out.append(result.consume().counters)
+        if orphans:
+            out.append(tx.run(cypher_files.load("delete_orphans"), elements=orphans).consume().counters)
+        out.append(tx.run(cypher_files.load("delete_stale_nodes"),
+                          plans=[{"id": p.plan, "nodes": p.nodes[1:]} for p in old]).consume().counters)
+        _write_nodes(tx, "merge_plan_nodes", _owned_node_rows(graph, [n for p in old for n in p.nodes]), out)
+    if new:
+        _write_nodes(tx, "create_nodes", _owned_node_rows(graph, [n for p in new for n in p.nodes]), out)
+    # Relationships after all nodes: a plan may point at another plan of the same batch.
+    if old:
+        _write_rels(tx, "load_relationships", _rel_rows(graph, [e for p in old for e in p.edges]), out)
+    if new:
+        rows = _rel_rows(graph, [e for p in new for e in p.edges])
+        _write_rels(tx, "create_relationships", {shape: _by_source(r) for shape, r in rows.items()}, out)
+    return out
+
+
+def _by_source(rows: list[dict]) -> list[dict]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["source"], []).append({"target": row["target"], "props": row["props"]})
+    return [{"source": s, "out": out} for s, out in grouped.items()]
+
+
+def _write_shared(tx: ManagedTransaction, nodes: dict, rels: dict) -> list:
+    out: list = []
+    _write_nodes(tx, "load_nodes", nodes, out)
+    _write_rels(tx, "load_relationships", rels, out)
+    return out
+
+
+# -- server checks ---------------------------------------------------------------------------
+
+def _first_line(exc: BaseException, secret: str | None = None) -> str:
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    if secret:
+        text = text.replace(secret, "***")
+    return text
+
+
+def check_version(version: str) -> str:
     if not version.startswith(SUPPORTED_MAJOR + "."):
-        raise LoadError(f"Neo4j {version} is not supported (policykg needs 5.x)", EXIT_VERSION)
+        raise LoadError(f"Neo4j {version} is not supported (policykg needs {SUPPORTED_MAJOR}.x)", EXIT_VERSION)
     return version
 
 
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+def check_server(driver: Driver, database: str, where: str = "Neo4j") -> str:
+    """Connect, authenticate and check the version; raise LoadError with a short message."""
+    try:
+        driver.verify_connectivity()
+        with driver.session(database=database) as session:
+            record = session.run(cypher_files.load("server_version")).single()
+    except neo4j_errors.AuthError:
+        raise LoadError(f"{where} rejected the user name or password", EXIT_AUTH) from None
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
+            neo4j_errors.ConnectionAcquisitionTimeoutError, OSError) as exc:
+        raise LoadError(f"cannot reach {where}: {_first_line(exc)}", EXIT_UNREACHABLE) from None
+    except neo4j_errors.ClientError as exc:
+        if "DatabaseNotFound" in (exc.code or ""):
+            raise LoadError(f"database {database!r} does not exist on {where}", EXIT_NO_DATABASE) from None
+        raise LoadError(f"{where} refused the connection: {_first_line(exc)}", EXIT_UNREACHABLE) from None
+    except neo4j_errors.DriverError as exc:
+        raise LoadError(f"cannot use {where}: {_first_line(exc)}", EXIT_UNREACHABLE) from None
+    return check_version(record["version"])
 
 
 def ensure_schema(driver: Driver, database: str) -> None:
-    for statement in cypher_files.statements("schema"):
-        driver.execute_query(statement, database_=database)
+    """Constraints and indexes (IF NOT EXISTS), then wait until they are online."""
+    with driver.session(database=database) as session:
+        for statement in cypher_files.statements("schema"):
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
 
 
 def wipe(driver: Driver, database: str) -> None:
@@ -190,34 +328,76 @@ def wipe(driver: Driver, database: str) -> None:
         session.run(cypher_files.load("wipe")).consume()
 
 
+def wipe_database(connection: Connection) -> None:
+    """Check the server, then delete every node and relationship (schema stays)."""
+    where = connection.safe_uri()
+    with connection.driver() as driver:
+        check_server(driver, connection.database, where)
+        try:
+            wipe(driver, connection.database)
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            raise LoadError(f"lost the connection to {where} during --wipe: {_first_line(exc, connection.password)}",
+                            EXIT_INTERRUPTED) from None
+        except neo4j_errors.Neo4jError as exc:
+            raise LoadError(f"{where} refused --wipe: {_first_line(exc, connection.password)}", EXIT_FAILED) from None
+
+
+# -- the load --------------------------------------------------------------------------------
+
 def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: int = 5000,
                progress=None) -> LoadStats:
+    """Load ``graph`` into the database of ``connection``; see the module docstring.
+
+    ``progress(n)`` is called after each committed transaction of plans with the number of plans
+    it held. Raises LoadError (with ``exit_code``) for anything that stops the load.
+    """
     stats = LoadStats()
+    batches = plan_batches(graph, rows_per_batch)  # before connecting: a bad model fails fast
+    where = connection.safe_uri()
+    phase = "before any plan"
     with connection.driver() as driver:
-        check_server(driver, connection.database)
-        ensure_schema(driver, connection.database)
-        counters: list = []
+        check_server(driver, connection.database, where)
         try:
+            ensure_schema(driver, connection.database)
             with driver.session(database=connection.database) as session:
-                for batch in plan_batches(graph, rows_per_batch):
-                    session.execute_write(_write_batch, batch, counters)
+                phase = "while writing shared entities"
+                for chunk in _chunks(shared_nodes(graph), rows_per_batch):
+                    _commit(stats, session.execute_write(_write_shared, _node_rows(graph, chunk), {}))
+                for batch in batches:
+                    phase = f"after {stats.plans} plans were loaded"
+                    try:
+                        counters = session.execute_write(_write_batch, graph, batch)
+                    except neo4j_errors.ConstraintError:
+                        # Another loader created one of these plans meanwhile: merge instead.
+                        counters = session.execute_write(_write_batch, graph, batch, True)
+                    _commit(stats, counters)
                     stats.plans += len(batch.plans)
                     if progress:
                         progress(len(batch.plans))
-                glob = global_edges(graph)
-                nodes = {n for u, v, _, _ in glob for n in (u, v)}
-                session.execute_write(_write_rows, _node_rows(graph, sorted(nodes)),
-                                      _rel_rows(graph, glob), counters)
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
-            raise LoadError(f"lost the connection to Neo4j after {stats.plans} plans were loaded "
-                            f"(each plan is all or nothing; re-run to finish): {_first_line(exc)}",
+                phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
+                for chunk in _chunks(global_edges(graph), rows_per_batch):
+                    _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.IncompleteCommit,
+                neo4j_errors.ConnectionAcquisitionTimeoutError, neo4j_errors.TransientError, OSError) as exc:
+            raise LoadError(f"lost the connection to {where} {phase} (each plan is all or nothing; "
+                            f"re-run to finish): {_first_line(exc, connection.password)}",
                             EXIT_INTERRUPTED) from None
-        for c in counters:
-            stats.add(c)
+        except neo4j_errors.Neo4jError as exc:
+            raise LoadError(f"{where} refused a write {phase}: {_first_line(exc, connection.password)}",
+                            EXIT_FAILED) from None
+        except neo4j_errors.DriverError as exc:
+            raise LoadError(f"load failed {phase}: {_first_line(exc, connection.password)}",
+                            EXIT_INTERRUPTED) from None
     return stats
 
 
-def dry_run(graph: nx.MultiDiGraph) -> dict:
+def _commit(stats: LoadStats, counters: list) -> None:
+    stats.transactions += 1
+    for c in counters:
+        stats.add(c)
+
+
+def dry_run(graph: nx.MultiDiGraph, rows_per_batch: int = 5000) -> dict:
     """What a load would write, without connecting."""
     nodes = defaultdict(int)
     for _, data in graph.nodes(data=True):
@@ -225,7 +405,8 @@ def dry_run(graph: nx.MultiDiGraph) -> dict:
     rels = defaultdict(int)
     for *_, key in graph.edges(keys=True):
         rels[key] += 1
-    return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
+    return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items())),
+            "plan_transactions": len(plan_batches(graph, rows_per_batch))}
 
 
 def summary_json(stats: LoadStats) -> str:

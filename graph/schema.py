@@ -22,13 +22,23 @@ ISSUED_BY = "ISSUED_BY"  # (:Plan)-[:ISSUED_BY]->(:Agency)
 IMPLEMENTS = "IMPLEMENTS"  # (:Plan)-[:IMPLEMENTS {sentences}]->(:Program|:Regulation)
 ALIGNS_WITH = "ALIGNS_WITH"  # (lower:Plan)-[:ALIGNS_WITH {shared, score}]->(higher:Plan)
 BRANCH_OF = "BRANCH_OF"  # (:Hospital)-[:BRANCH_OF]->(:Hospital)
-EDITION_OF = "EDITION_OF"  # (:Event|:Regulation)-[:EDITION_OF]->(:EventSeries|:Program)
-ABOUT = "ABOUT"  # (:Regulation)-[:ABOUT]->(:Program)
+# (:Event|:Regulation)-[:EDITION_OF]->(:EventSeries|:Program). Editions of events (第五届进博会) point
+# at an EventSeries (中国国际进口博览会); rounds of an action plan (第五轮…三年行动计划, or a dated
+# edition …三年行动计划(2020-2022年)) are Regulations pointing at a Program series node of the same
+# name without the round or years (series=true): the programme each round's document carries out.
+EDITION_OF = "EDITION_OF"
+ABOUT = "ABOUT"  # (:Regulation)-[:ABOUT]->(:Program): 《健康上海行动(2019-2030年)》 → 健康上海行动
 REL_TYPES = (MENTIONS, HAS_PART, HAS_TASK, PART_OF, COVERS, ISSUED_BY, IMPLEMENTS, ALIGNS_WITH,
              BRANCH_OF, EDITION_OF, ABOUT)
 
 LEVELS = ("province", "municipality", "district")
 LEVEL_RANK = {"province": 0, "municipality": 1, "district": 2}
+# Diffusion: Program, Regulation and Event nodes carry the first year a plan of each level
+# mentions them (graph/links.py add_diffusion); absent when no plan of that level does.
+FIRST_YEAR = {level: f"first_year_{level}" for level in ("province", "municipality", "district")}
+# Region nodes of regional groupings (data/groupings.yml: 长三角 …) have this level; their members
+# are PART_OF them.
+GROUPING_LEVEL = "grouping"
 # The kinds of entity that carry an initiative from one plan to another.
 INITIATIVE_LABELS = ("Program", "Regulation", "Event", "Plan")
 

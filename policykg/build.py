@@ -2,22 +2,44 @@
 
 Bad input never stops a batch: each failing file becomes a ``Problem`` (file, what went wrong,
 what was done) and every other file is still built.
+
+``extract_files`` can spread extraction over worker processes (``workers``): the files go out in
+chunks, each worker builds the spaCy pipeline once, and the plans come back in input order, so
+the graph is the same whatever the number of workers.
+
+What counts as a plan (anything else is skipped as "not a plan"): at least ``MIN_CJK``
+Chinese characters, Chinese making up at least ``MIN_CJK_SHARE`` of the non-space text, and at
+least ``MIN_HEADINGS`` numbered headings (parts ``一、`` or tasks ``1.`` / ``（1）``). Every
+health plan, work-point list or programme has that outline; notices without an attachment,
+news items, English pages and tables of figures do not.
 """
 from __future__ import annotations
 
+import math
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from policykg.extract.document import Entity, ExtractedPlan
-from policykg.extract.normalise import read_document
+from policykg.extract.document import Document, Entity, ExtractedPlan, Structure
 from policykg.extract.pipeline import extract
+from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile, read_document
+from policykg.extract.structure import parse_structure
 from policykg.graph.links import link
 from policykg.graph.model import build_graph
 from policykg.resolve import resolve
 
-SUFFIXES = {".txt", ".text", ".md"}
+__all__ = ["Problem", "BuildResult", "input_files", "extract_file", "extract_files", "assemble", "build",
+           "SUFFIXES", "DEFAULT_MAX_SIZE", "MIN_CJK", "MIN_CJK_SHARE", "MIN_HEADINGS"]
+
+MIN_CJK = 200
+MIN_CJK_SHARE = 0.3
+MIN_HEADINGS = 2
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(slots=True)
@@ -25,6 +47,7 @@ class Problem:
     path: str
     message: str
     action: str = "skipped"
+    kind: str = "error"  # groups problems in the summary: empty, binary, not a plan …
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} ({self.action})"
@@ -45,32 +68,132 @@ def input_files(paths: list[str | Path]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES
-                         and not p.name.startswith("."))
+                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.append(path)
     return found
 
 
-def extract_file(path: Path) -> ExtractedPlan:
-    return extract(read_document(str(path)))
+class NotAPlan(UnreadableFile):
+    def __init__(self, message: str):
+        super().__init__(f"not a plan: {message}", "not a plan")
 
 
-def extract_files(paths: list[Path], progress=None) -> tuple[list[ExtractedPlan], list[Problem]]:
-    plans, problems = [], []
-    for path in paths:
-        try:
-            plans.append(extract_file(path))
-        except FileNotFoundError:
-            problems.append(Problem(str(path), "no such file"))
-        except (OSError, ValueError) as exc:
-            problems.append(Problem(str(path), str(exc) or type(exc).__name__))
-        if progress:
-            progress(1)
+def check_text(document: Document) -> None:
+    """Raise ``NotAPlan`` unless the text is mostly Chinese and long enough (cheap, before spaCy)."""
+    cjk = len(_CJK.findall(document.text))
+    if cjk < MIN_CJK:
+        raise NotAPlan(f"only {cjk} Chinese characters (a plan has at least {MIN_CJK})")
+    total = len(_NON_SPACE.findall(document.text))
+    if cjk < MIN_CJK_SHARE * total:
+        raise NotAPlan(f"only {cjk / total:.0%} of the text is Chinese (a plan has at least {MIN_CJK_SHARE:.0%})")
+
+
+def check_structure(structure: Structure) -> None:
+    """Raise ``NotAPlan`` unless the text has a plan's numbered outline."""
+    headings = len(structure.parts) + len(structure.tasks)
+    if headings < MIN_HEADINGS:
+        raise NotAPlan(f"{headings} numbered heading{'s' if headings != 1 else ''} "
+                       f"(a plan has at least {MIN_HEADINGS}: 一、 / 1. / （1）)")
+
+
+def extract_file(path: Path, max_size: int | None = DEFAULT_MAX_SIZE, require_plan: bool = True) -> ExtractedPlan:
+    document = read_document(path, max_size=max_size)
+    if require_plan:
+        check_text(document)
+        check_structure(parse_structure(document))
+    return extract(document)
+
+
+def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> ExtractedPlan | Problem:
+    """One file → a plan, or the one Problem that says why not. Never raises (but for Ctrl-C)."""
+    try:
+        return extract_file(path, max_size, require_plan)
+    except FileNotFoundError:
+        return Problem(str(path), "no such file", kind="missing")
+    except IsADirectoryError:
+        return Problem(str(path), "is a folder with no plan files", kind="missing")
+    except UnreadableFile as exc:
+        return Problem(str(path), str(exc), kind=exc.kind)
+    except PermissionError:
+        return Problem(str(path), "permission denied", kind="unreadable")
+    except (OSError, ValueError) as exc:
+        return Problem(str(path), str(exc) or type(exc).__name__, kind="unreadable")
+    except RecursionError:
+        return Problem(str(path), "too deeply nested to read", kind="unreadable")
+    except Exception as exc:  # noqa: BLE001  a bug on one strange file must not stop thousands of others
+        return Problem(str(path), f"internal error {type(exc).__name__}: {exc}", kind="internal error")
+
+
+def _extract_chunk(paths: list[Path], max_size: int | None, require_plan: bool) -> list[ExtractedPlan | Problem]:
+    return [_try_extract(p, max_size, require_plan) for p in paths]
+
+
+def _init_worker() -> None:
+    from policykg.extract.pipeline import build_nlp
+
+    build_nlp()  # once per worker process (cached), not once per file
+
+
+def _chunks(paths: list[Path], workers: int) -> list[list[Path]]:
+    # Several chunks per worker so that a chunk of long plans does not leave others idle,
+    # few enough that each chunk's pickling and scheduling cost stays small.
+    size = max(1, min(32, math.ceil(len(paths) / (workers * 6))))
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
+
+
+def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE,
+                  workers: int = 1, require_plan: bool = True) -> tuple[list[ExtractedPlan], list[Problem]]:
+    """Extract every file; return the plans and the problems, both in input order.
+
+    ``progress(n)`` is called as files finish. ``workers > 1`` extracts in that many processes.
+    """
+    workers = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1))
+    results: list[ExtractedPlan | Problem] = []
+    if workers == 1:
+        for path in paths:
+            results.append(_try_extract(path, max_size, require_plan))
+            if progress:
+                progress(1)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunks = _chunks(paths, workers)
+        done: dict[int, list] = {}
+        # "fork" where there is one: workers start at once with everything imported (and the
+        # spaCy pipeline, if the parent built it) and a caller's script needs no __main__
+        # guard. The parent keeps no threads of its own running while it forks (the progress
+        # bar runs without tqdm's monitor thread). Elsewhere "spawn".
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
+            futures = {pool.submit(_extract_chunk, chunk, max_size, require_plan): i for i, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    done[i] = future.result()
+                except BrokenProcessPool:  # a worker was killed (out of memory …): redone below
+                    done[i] = None
+                if progress:
+                    progress(len(chunks[i]))
+        for i in range(len(chunks)):
+            results.extend(done[i] if done[i] is not None else _extract_chunk(chunks[i], max_size, require_plan))
+    plans = [r for r in results if isinstance(r, ExtractedPlan)]
+    problems = [r for r in results if isinstance(r, Problem)]
     return plans, problems
 
 
-def build(paths: list[str | Path], progress=None) -> BuildResult:
-    plans, problems = extract_files(input_files(paths), progress)
+def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) -> BuildResult:
+    """Resolve the plans' entities and link them into one graph."""
     entities = resolve(plans)
     graph = link(build_graph(plans, entities), plans)
-    return BuildResult(plans, entities, graph, problems)
+    return BuildResult(plans, entities, graph, list(problems or []))
+
+
+def build(paths: list[str | Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE, workers: int = 1,
+          require_plan: bool = True) -> BuildResult:
+    plans, problems = extract_files(input_files(paths), progress, max_size=max_size, workers=workers,
+                                    require_plan=require_plan)
+    return assemble(plans, problems)

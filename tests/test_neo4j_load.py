@@ -1,57 +1,291 @@
 """Loading into a real Neo4j 5.26 server (tests/neo4j_fixtures.py starts it)."""
 from __future__ import annotations
 
+import shutil
+import socket
+import time
+
 import pytest
 from click.testing import CliRunner
 
 from policykg.cli import cli
-from policykg.graph import neo4j_load, writers
+from policykg.graph import neo4j_load, schema, writers
 from policykg.graph.neo4j_load import Connection
 
 pytestmark = pytest.mark.neo4j
 
 CROSS_LEVEL = ("MATCH (a:Plan)-[:MENTIONS]->(x)<-[:MENTIONS]-(b:Plan) WHERE a.level <> b.level "
                "RETURN a.title AS a, x.name AS x, b.title AS b")
+QINGPU = "001_"  # the seed plan that the change test edits
 
 
 def _connection(server) -> Connection:
     return Connection(server.uri, server.user, server.password, server.database)
 
 
+def _env(server, **override) -> dict:
+    env = {"NEO4J_URI": server.uri, "NEO4J_USERNAME": server.user,
+           "NEO4J_PASSWORD": server.password, "NEO4J_DATABASE": server.database}
+    env.update(override)
+    return env
+
+
+def _db_state(driver, database) -> tuple[set, set]:
+    nodes, _, _ = driver.execute_query("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label", database_=database)
+    rels, _, _ = driver.execute_query("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b",
+                                      database_=database)
+    return {(r["id"], r["label"]) for r in nodes}, {(r["a"], r["t"], r["b"]) for r in rels}
+
+
+def _model_state(graph) -> tuple[set, set]:
+    return ({(n, d["label"]) for n, d in graph.nodes(data=True)},
+            {(u, k, v) for u, v, k in graph.edges(keys=True)})
+
+
 def test_load_seeds_and_query_cross_level(seeds_build, neo4j_server, empty_db):
     stats = neo4j_load.load_graph(seeds_build.graph, _connection(neo4j_server))
-    assert stats.plans == 5 and stats.nodes_created > 100
+    assert stats.plans == 5 and stats.nodes_created == seeds_build.graph.number_of_nodes()
+    assert stats.relationships_created == seeds_build.graph.number_of_edges()
     records, _, _ = empty_db.execute_query(CROSS_LEVEL, database_=neo4j_server.database)
     triples = {(r["a"], r["x"], r["b"]) for r in records}
     assert ("2022年上海市卫生健康工作要点", "健康上海行动", "2025年宝山区卫生健康工作要点") in triples
-    count, _, _ = empty_db.execute_query("MATCH (n) RETURN count(n) AS n", database_=neo4j_server.database)
-    assert count[0]["n"] == seeds_build.graph.number_of_nodes()
+    assert _db_state(empty_db, neo4j_server.database) == _model_state(seeds_build.graph)
 
 
 def test_second_load_creates_nothing(seeds_build, neo4j_server, empty_db):
     connection = _connection(neo4j_server)
-    neo4j_load.load_graph(seeds_build.graph, connection)
-    again = neo4j_load.load_graph(seeds_build.graph, connection)
+    neo4j_load.load_graph(seeds_build.graph, connection, rows_per_batch=300)
+    again = neo4j_load.load_graph(seeds_build.graph, connection, rows_per_batch=300)
+    assert again.plans == 5
     assert (again.nodes_created, again.relationships_created, again.nodes_deleted, again.relationships_deleted) == (0, 0, 0, 0)
 
 
-def test_constraints_exist(seeds_build, neo4j_server, empty_db):
+def test_constraints_indexes_and_fulltext(seeds_build, neo4j_server, empty_db):
     neo4j_load.load_graph(seeds_build.graph, _connection(neo4j_server))
-    records, _, _ = empty_db.execute_query("SHOW CONSTRAINTS YIELD labelsOrTypes, type RETURN labelsOrTypes, type",
-                                           database_=neo4j_server.database)
-    constrained = {r["labelsOrTypes"][0] for r in records if r["type"] == "UNIQUENESS"}
-    from policykg.graph import schema
-
+    neo4j_load.load_graph(seeds_build.graph, _connection(neo4j_server))  # schema statements are idempotent
+    db = neo4j_server.database
+    records, _, _ = empty_db.execute_query("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type "
+                                           "RETURN labelsOrTypes, properties, type", database_=db)
+    constrained = {r["labelsOrTypes"][0] for r in records if r["type"] == "UNIQUENESS" and r["properties"] == ["id"]}
     assert set(schema.NODE_LABELS) <= constrained
+    records, _, _ = empty_db.execute_query("SHOW INDEXES YIELD name, type, state, options "
+                                           "WHERE name = 'entity_names' RETURN type, state, options", database_=db)
+    assert records and records[0]["type"] == "FULLTEXT" and records[0]["state"] == "ONLINE"
+    assert records[0]["options"]["indexConfig"]["fulltext.analyzer"] == "cjk"
+    search = ("CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node "
+              "RETURN node.name AS name, coalesce(node.alias_text, '') AS aliases")
+    for term in ("中山", "疾控"):
+        found, _, _ = empty_db.execute_query(search, q=term, database_=db)
+        assert found, term
+        assert all(term in r["name"] + r["aliases"] for r in found[:3]), (term, found[:3])
+    found, _, _ = empty_db.execute_query(search, q="中山", database_=db)
+    assert any("中山医院" in r["name"] for r in found)
+
+
+def test_reload_changed_plan_replaces_its_mentions(seeds_dir, seeds_build, neo4j_server, empty_db, tmp_path):
+    from policykg.build import build
+
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    copy = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, copy)
+    first = build([copy])
+    neo4j_load.load_graph(first.graph, connection, rows_per_batch=400)
+    assert _db_state(empty_db, db) == _model_state(first.graph)
+
+    target = next(copy.glob(f"{QINGPU}*.txt"))
+    text = target.read_text(encoding="utf-8")
+    assert "朱家角人民医院" in text
+    target.write_text(text.replace("朱家角人民医院", "瑞金医院"), encoding="utf-8")
+    second = build([copy])
+    plan = next(p for p in second.plans if p.document.name == target.name)
+    pid = f"Plan:{plan.meta.title}"
+    old_targets = {v for _, v, k in first.graph.out_edges(pid, keys=True) if k == "MENTIONS"}
+    new_targets = {v for _, v, k in second.graph.out_edges(pid, keys=True) if k == "MENTIONS"}
+    gone, added = old_targets - new_targets, new_targets - old_targets
+    assert any("朱家角" in g for g in gone) and any("瑞金" in a for a in added)
+
+    stats = neo4j_load.load_graph(second.graph, connection, rows_per_batch=400)
+    nodes, rels = _db_state(empty_db, db)
+    assert (nodes, rels) == _model_state(second.graph)  # the database mirrors the new model exactly
+    old_nodes, old_rels = _model_state(first.graph)
+    new_nodes, new_rels = _model_state(second.graph)
+    assert stats.relationships_created == len(new_rels - old_rels)
+    assert stats.relationships_deleted == len(old_rels - new_rels)
+    assert stats.nodes_created == len(new_nodes - old_nodes) and stats.nodes_deleted == len(old_nodes - new_nodes)
+    assert not any((pid, "MENTIONS", g) in rels for g in gone)
+    assert all((pid, "MENTIONS", a) in rels for a in added)
+    # The evidence (sentences) on the plan's mentions is the new text's.
+    records, _, _ = empty_db.execute_query(
+        "MATCH (:Plan {id: $pid})-[r:MENTIONS]->(x) RETURN x.id AS x, r.sentences AS s, r.count AS c",
+        pid=pid, database_=db)
+    for r in records:
+        data = second.graph.edges[pid, r["x"], "MENTIONS"]
+        assert (r["s"], r["c"]) == (data["sentences"], data["count"])
+    assert not any("朱家角人民医院" in s for r in records for s in r["s"])
+
+
+def test_new_plan_adds_only_what_is_new(seeds_dir, neo4j_server, empty_db):
+    from policykg.build import build
+
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    files = sorted(seeds_dir.glob("*.txt"))
+    one, two = build([files[3]]), build([files[4]])  # two Shanghai districts, sharing entities
+    neo4j_load.load_graph(one.graph, connection)
+    before = _db_state(empty_db, db)
+    stats = neo4j_load.load_graph(two.graph, connection)
+    nodes, rels = _db_state(empty_db, db)
+    n1, r1 = _model_state(one.graph)
+    n2, r2 = _model_state(two.graph)
+    assert n1 & n2, "the two plans should share some entities"
+    assert nodes == n1 | n2 and rels == r1 | r2  # shared entities merged, nothing duplicated
+    assert before[0] <= nodes and before[1] <= rels
+    assert (stats.nodes_deleted, stats.relationships_deleted) == (0, 0)
+    assert stats.nodes_created == len(n2 - n1) and stats.relationships_created == len(r2 - r1)
+
+
+def test_cypher_injection_stays_data(seeds_build, neo4j_server, empty_db, tmp_path):
+    from policykg.build import build
+
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    neo4j_load.load_graph(seeds_build.graph, connection)
+    evil = ["}) DETACH DELETE n //", "'; MATCH (n) DETACH DELETE n;", '\\"引号\\\'', "`Plan`{id:'x'}"]
+    text = "\n".join([
+        "2023年青浦区卫生健康工作要点", "",
+        "一、加强公共卫生体系建设",
+        f"1.完善疾控体系{evil[0]}。推进上海市青浦区疾病预防控制中心建设，落实{evil[1]}要求。",
+        f"2.提升服务能力{evil[2]}。推进中山医院青浦分院建设{evil[3]}。",
+        "3.加强卫生健康人才队伍建设。完善人才培养、引进、使用和激励机制，深化住院医师规范化培训，"
+        "推进基层卫生人才能力提升，加强公共卫生人才队伍建设，优化人才发展环境，提升全区医疗卫生服务水平。",
+        "二、深化医药卫生体制改革",
+        "4.推进紧密型医疗联合体建设。以区域医疗中心为龙头，整合区域内医疗卫生资源，推动优质医疗资源下沉，"
+        "完善分级诊疗制度，加强家庭医生签约服务，提升社区卫生服务中心服务能力，方便群众就近就医。",
+        "5.完善公立医院绩效考核。落实公立医院内部绩效考核评价办法，推进现代医院管理制度建设，"
+        "强化医疗质量安全管理，持续改善医疗服务，提升患者就医获得感和满意度。",
+        "", "上海市青浦区卫生健康委员会", "2023年3月1日", ""])
+    path = tmp_path / "evil.txt"
+    path.write_text(text, encoding="utf-8")
+    result = build([path])
+    assert result.plans and not result.problems
+    neo4j_load.load_graph(result.graph, connection)
+    nodes, rels = _db_state(empty_db, db)
+    want_nodes, want_rels = _model_state(seeds_build.graph)
+    more_nodes, more_rels = _model_state(result.graph)
+    assert nodes == want_nodes | more_nodes and rels == want_rels | more_rels
+    records, _, _ = empty_db.execute_query("MATCH (t:Task) WHERE t.plan = $pid RETURN t.headline AS h ORDER BY t.order",
+                                           pid=f"Plan:{result.plans[0].meta.title}", database_=db)
+    stored = " ".join(r["h"] for r in records)  # normalised text: ）for ), no spaces around //
+    assert "DETACH DELETE n" in stored and '\\"引号\\' in stored
+    records, _, _ = empty_db.execute_query("MATCH (:Plan {id: $pid})-[r:MENTIONS]->() UNWIND r.sentences AS s "
+                                           "RETURN collect(s) AS s", pid=f"Plan:{result.plans[0].meta.title}",
+                                           database_=db)
+    sentences = records[0]["s"]  # the evidence, with its quotes, backticks and braces, as data
+    assert any(evil[3] in s for s in sentences) and any("';" in s for s in sentences)
 
 
 def test_cli_build_with_neo4j(seeds_dir, neo4j_server, empty_db, tmp_path):
-    env = {"NEO4J_URI": neo4j_server.uri, "NEO4J_USERNAME": neo4j_server.user,
-           "NEO4J_PASSWORD": neo4j_server.password, "NEO4J_DATABASE": neo4j_server.database}
+    env = _env(neo4j_server)
     result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path), "--neo4j"], env=env)
     assert result.exit_code == 0, result.output
     assert "loaded 5 plans" in result.output
     assert neo4j_server.password not in result.output
     result = CliRunner().invoke(cli, ["load", str(tmp_path)], env=env)
     assert result.exit_code == 0, result.output
-    assert "0 nodes and 0 relationships created" in result.output
+    assert "0 nodes and 0 relationships created, 0 relationships and 0 nodes deleted" in result.output
+
+
+@pytest.fixture
+def seeds_out(seeds_build, tmp_path):
+    writers.write_json(seeds_build.graph, tmp_path / writers.GRAPH_JSON)
+    return tmp_path
+
+
+def _count(driver, db) -> int:
+    return driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=db).records[0]["n"]
+
+
+def test_cli_dry_run_connects_to_nothing(seeds_out, seeds_build):
+    env = {"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": ""}
+    result = CliRunner().invoke(cli, ["load", str(seeds_out), "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    assert '"Plan": 5' in result.output and '"MENTIONS"' in result.output
+
+
+def test_cli_wipe_asks_and_yes_skips(seeds_out, seeds_build, neo4j_server, empty_db):
+    env, db = _env(neo4j_server), neo4j_server.database
+    empty_db.execute_query("CREATE (:Stray {id: 'stray'})", database_=db)
+    result = CliRunner().invoke(cli, ["load", str(seeds_out), "--wipe"], env=env, input="n\n")
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert _count(empty_db, db) == 1  # declined: nothing deleted, nothing loaded
+    result = CliRunner().invoke(cli, ["load", str(seeds_out), "--wipe"], env=env, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert _count(empty_db, db) == seeds_build.graph.number_of_nodes()  # the stray node is gone
+    result = CliRunner().invoke(cli, ["load", str(seeds_out), "--wipe", "--yes"], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"{seeds_build.graph.number_of_nodes()} nodes and" in result.output  # created afresh
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_unreachable_fails_fast(seeds_out, neo4j_server):
+    env = _env(neo4j_server, NEO4J_URI=f"bolt://127.0.0.1:{_closed_port()}")
+    t0 = time.monotonic()
+    result = CliRunner().invoke(cli, ["load", str(seeds_out)], env=env)
+    assert time.monotonic() - t0 < 15
+    assert result.exit_code == neo4j_load.EXIT_UNREACHABLE, result.output
+    assert "cannot reach" in result.output and neo4j_server.password not in result.output
+
+
+def test_cli_wrong_password(seeds_out, neo4j_server):
+    wrong = "not-the-password-123"
+    result = CliRunner().invoke(cli, ["load", str(seeds_out)], env=_env(neo4j_server, NEO4J_PASSWORD=wrong))
+    assert result.exit_code == neo4j_load.EXIT_AUTH, result.output
+    assert "user name or password" in result.output and wrong not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_missing_database(seeds_out, neo4j_server):
+    result = CliRunner().invoke(cli, ["load", str(seeds_out)], env=_env(neo4j_server, NEO4J_DATABASE="nosuchdb"))
+    assert result.exit_code == neo4j_load.EXIT_NO_DATABASE, result.output
+    assert "'nosuchdb' does not exist" in result.output
+
+
+def test_cli_unsupported_version(seeds_out, neo4j_server, monkeypatch):
+    monkeypatch.setattr(neo4j_load, "SUPPORTED_MAJOR", "6")
+    result = CliRunner().invoke(cli, ["load", str(seeds_out)], env=_env(neo4j_server))
+    assert result.exit_code == neo4j_load.EXIT_VERSION, result.output
+    assert "5.26" in result.output and "not supported" in result.output
+
+
+def test_check_version():
+    assert neo4j_load.check_version("5.26.30") == "5.26.30"
+    for version in ("4.4.12", "2025.01.0"):
+        with pytest.raises(neo4j_load.LoadError) as info:
+            neo4j_load.check_version(version)
+        assert info.value.exit_code == neo4j_load.EXIT_VERSION
+
+
+def test_password_not_in_help_or_repr(monkeypatch):
+    secret = "s3cret-from-env-xyz"
+    result = CliRunner().invoke(cli, ["load", "--help"], env={"NEO4J_PASSWORD": secret})
+    assert result.exit_code == 0 and secret not in result.output
+    assert secret not in repr(Connection("bolt://h:7687", "neo4j", secret))
+    assert Connection("bolt://u:pw@h:7687", "neo4j", "x").safe_uri() == "bolt://h:7687"
+
+
+def test_batches_keep_plans_whole_and_ordered(seeds_build):
+    graph = seeds_build.graph
+    batches = neo4j_load.plan_batches(graph, rows_per_batch=1)
+    seen: list[str] = []
+    for batch in batches:
+        ids = set(batch.ids)
+        for part in batch.plans:
+            for u, v, _, _ in part.edges:
+                owner = neo4j_load._owner(graph, v)
+                # a plan only points at plans already loaded or loaded with it
+                assert owner is None or owner in ids or owner in seen
+        seen.extend(batch.ids)
+    assert sorted(seen) == sorted(n for n, d in graph.nodes(data=True) if d["label"] == "Plan")
