@@ -26,7 +26,9 @@ test: install
 
 bench: install
 	$(PY) -m policykg.devserver fetch
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/eval_seeds.py
+	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -31,7 +31,8 @@ def neo4j_options(fn):
     def wrapper(*args, uri, user, password, database, **kwargs):
         from policykg.graph.neo4j_load import Connection
 
-        if not password and not kwargs.get("dry_run"):  # a dry run connects to nothing
+        # A dry run, or a build without --neo4j, connects to nothing.
+        if not password and not kwargs.get("dry_run") and kwargs.get("to_neo4j", True):
             raise click.ClickException("no Neo4j password: set NEO4J_PASSWORD or pass --password")
         return fn(*args, connection=Connection(uri, user, password or "", database), **kwargs)
 
@@ -92,13 +93,7 @@ def cli():
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder for graph.json, graph.graphml and neo4j-import/*.csv.")
 @click.option("--neo4j", "to_neo4j", is_flag=True, help="Also load the graph into Neo4j.")
-@click.option("--uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True,
-              help="With --neo4j: Bolt URI [env NEO4J_URI].")
-@click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
-              help="With --neo4j: user name [env NEO4J_USERNAME].")
-@click.option("--password", envvar="NEO4J_PASSWORD", default=None, help="With --neo4j: password [env NEO4J_PASSWORD].")
-@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
-              help="With --neo4j: database [env NEO4J_DATABASE].")
+@neo4j_options
 @click.option("--strict", is_flag=True,
               help="Any file that fails is fatal: stop before writing anything (exit 2).")
 @click.option("--max-size", "max_size_mb", type=click.FloatRange(min=0, min_open=True),
@@ -107,7 +102,7 @@ def cli():
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extract in N processes (0: one per CPU). The output is the same for any N.")
 @quiet_option
-def build(paths, out_dir, to_neo4j, uri, user, password, database, strict, max_size_mb, workers, quiet):
+def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, quiet):
     """Extract, resolve and link the plans in PATHS; write the graph to --out.
 
     PATHS are files or folders (searched recursively) of .txt, .html/.htm, .docx and .pdf
@@ -117,8 +112,6 @@ def build(paths, out_dir, to_neo4j, uri, user, password, database, strict, max_s
     built, 1 some files skipped (or none could be read), 2 --strict and some file failed
     (nothing written).
     """
-    if to_neo4j and not password:
-        raise click.ClickException("no Neo4j password: set NEO4J_PASSWORD or pass --password")
     files = build_lib.input_files(paths)
     if not files:
         raise click.ClickException(f"no plan files found in {', '.join(map(str, paths))}")
@@ -137,9 +130,7 @@ def build(paths, out_dir, to_neo4j, uri, user, password, database, strict, max_s
     written = writers.write_all(result.graph, out_dir)
     _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
     if to_neo4j:
-        from policykg.graph.neo4j_load import Connection
-
-        _load(result.graph, Connection(uri, user, password, database), quiet)
+        _load(result.graph, connection, quiet)
     if result.problems:
         sys.exit(1)
 

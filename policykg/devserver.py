@@ -157,7 +157,8 @@ class DevServer:
         pw_file = self.home / "password"
         if password is None and pw_file.exists():
             password = pw_file.read_text().strip()
-        self.password = password or secrets.token_urlsafe(12)
+        # A leading '-' would be read as an option by set-initial-password: start with a letter.
+        self.password = password or "pk" + secrets.token_urlsafe(12)
         if len(self.password) < 8:
             raise ValueError("Neo4j requires a password of at least 8 characters")
         self._proc: subprocess.Popen | None = None

@@ -46,3 +46,20 @@ def test_load_without_password_is_refused(tmp_path, monkeypatch):
 def test_password_never_in_help():
     result = CliRunner().invoke(cli, ["load", "--help"], env={"NEO4J_PASSWORD": "s3cret-value"})
     assert result.exit_code == 0 and "s3cret-value" not in result.output
+
+
+def test_show_renders_spans_with_displacy(seeds_dir, tmp_path):
+    path = next(seeds_dir.glob("003_*.txt"))
+    out = tmp_path / "spans.html"
+    result = CliRunner().invoke(cli, ["show", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<mark" in html and "Hospital" in html and "奉贤区卫生健康工作要点" in html
+
+
+def test_build_without_neo4j_needs_no_password(seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path), "--neo4j"])
+    assert result.exit_code != 0 and "password" in result.output

@@ -340,3 +340,23 @@ def test_hidden_files_and_folders_are_ignored(tmp_path):
     result, output = run_build(tmp_path, "--out", tmp_path / "out")
     assert result.exit_code == 0, output
     assert "problem:" not in output
+
+
+def test_docx_table_every_cell_once_in_order(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(LINES[3])
+    rows, cols = 12, 4
+    table = document.add_table(rows=rows, cols=cols)
+    for r in range(1, rows):
+        for c in range(cols):
+            table.cell(r, c).text = f"格{r}-{c}"
+    merged = table.cell(0, 0).merge(table.cell(0, cols - 1))
+    merged.text = "重点任务清单"
+    document.save(str(tmp_path / "t.docx"))
+    text = read_document(tmp_path / "t.docx").original
+    assert text.count("重点任务清单") == 1  # a merged cell once, not once per grid column
+    cells = [f"格{r}-{c}" for r in range(1, rows) for c in range(cols)]
+    positions = [text.index(cell) for cell in cells]  # every cell, none dropped
+    assert positions == sorted(positions)
