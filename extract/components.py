@@ -7,6 +7,9 @@ hospital names (甲、乙、丙等市级医院) and the plan's own title; ``poli
 the guidelines say is no name (generic compounds, plural addressees, quoted slogans, programs
 guessed from a clause that swallow an institution; word lists in ``data/lexicon.yml``), keeps
 the flat, longest, best-ranked spans and writes ``doc.ents`` and ``doc.spans["entities"]``.
+Candidates travel between the two as plain records on character and token offsets
+(``SpanCandidate`` in ``doc.user_data["policykg_candidates"]``): only the chosen entities
+become spaCy Spans.
 The plan's context (province, title) comes in ``doc.user_data[CONTEXT_KEY]``.
 
 Rules read ``doc.text``: the normalised text (simplified, unwrapped, full-width Chinese
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import spacy
 import yaml
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -95,6 +99,7 @@ class Pattern:
     priority: int
     require: re.Pattern | None = None  # the final span must contain a match (项目 needs 国家 …)
     region_prefix: str = ""  # "optional" | "required": a place name right before joins the span
+    place_group: str = ""  # this group must be a place the plan can mean (健康合作: 合作 is a county far away)
 
 
 @dataclass(slots=True)
@@ -125,6 +130,7 @@ class Boundaries:
         protect = lexicon.get("name_protect", [])
         self.name_stops = re.compile((f"(?P<keep>{_alternation(protect)})|" if protect else "")
                                      + f"(?:{_alternation(stops)})")
+        self.name_keep = "keep" in self.name_stops.groupindex  # a protected word is no stop
         self.post_cut = re.compile(f"(?:{_alternation(lexicon.get('post_cut_strip', ['本市']))})+")
         self.lead = re.compile(f"(?:{_alternation(lexicon['lead_verbs'] + lexicon.get('hard_verbs', []))})+")
         self.hard = re.compile(_alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
@@ -156,18 +162,22 @@ class Boundaries:
             cut = m.end() if m else cut
             left = cut
         else:
+            keep = self.name_keep
             for m in self.name_stops.finditer(text, left, limit):
-                if m.groupdict().get("keep"):
+                if keep and m.group("keep"):
                     continue
                 left = m.end()
         return fix_quotes(text, left, end)
 
 
 _OPEN, _CLOSE = "“‘", "”’"
+_QUOTE = re.compile("[“‘”’]")
 
 
 def fix_quotes(text: str, left: int, end: int) -> int | None:
     """Move ``left`` so that the span holds balanced quotes; None when it cannot."""
+    if _QUOTE.search(text, left, end) is None:  # nothing to balance (most spans)
+        return left if end - left >= 2 else None
     for o, c in zip(_OPEN, _CLOSE):
         depth = 0
         for i in range(left, end):
@@ -208,6 +218,7 @@ def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
                 priority=row.get("priority", 50),
                 require=re.compile(row["require"]) if row.get("require") else None,
                 region_prefix=row.get("region_prefix", ""),
+                place_group=row.get("place_group", ""),
             )
         )
     return out
@@ -253,12 +264,15 @@ class CandidateProposer:
         self.region_names = _region_names(gazetteer)
         self.hospital_list = re.compile(lex["hospital_list"]) if lex.get("hospital_list") else None
 
-    def propose(self, text: str, context: dict | None = None, doc: Doc | None = None) -> list[Candidate]:
+    def propose(self, text: str, context: dict | None = None, doc: Doc | None = None,
+                offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
         found: list[Candidate] = []
         for p in self.patterns:
             for m in p.regex.finditer(text):
                 start, end = m.span(p.group)
                 if start < 0 or end <= start:
+                    continue
+                if p.place_group and not self.gazetteer.plausible(m.group(p.place_group), context):
                     continue
                 if p.region_prefix:
                     k = next((k for k in (4, 3, 2) if text[max(0, start - k):start] in self.region_names
@@ -284,7 +298,7 @@ class CandidateProposer:
             if len(title) >= 4:
                 for m in re.finditer(re.escape(title), text):
                     found.append(Candidate(m.start(), m.end(), "Plan", 100, "plan.title"))
-        found.extend(self.gazetteer.find(text, context or {}, doc))
+        found.extend(self.gazetteer.find(text, context or {}, doc, offsets))
         return found
 
     def _hospital_list(self, text: str) -> list[Candidate]:
@@ -301,15 +315,66 @@ class CandidateProposer:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
         text = _doc_text(doc)  # Doc.text joins every token again: compute it once, share it
-        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY), doc):
-            span = doc.char_span(c.start, c.end, label=c.label, kb_id=c.rule, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-                span._.pkg_priority = c.priority
-        doc.spans[self.spans_key] = spans
+        starts, ends = _token_offsets(doc)
+        n = len(text)
+        out = []
+        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY), doc, (starts, ends)):
+            # doc.char_span(c.start, c.end, alignment_mode="expand") on plain offsets: the span
+            # of all tokens the range touches, minus a token whose trailing space it starts on.
+            s, e = c.start, c.end
+            if not 0 <= s < n or not 0 < e <= n:
+                continue
+            ts = _token_by_char(starts, s)
+            te = _token_by_char(starts, e - 1) + 1
+            if s == ends[ts]:
+                ts += 1
+            if ts > te:
+                continue
+            out.append(SpanCandidate(starts[ts] if ts < te else s, ends[te - 1] if ts < te else s,
+                                     ts, te, c.label, c.priority, c.rule))
+        # The ranking priority of a character range is the one its *last* candidate carries:
+        # as with the former Span extension ``pkg_priority``, which spaCy stores per
+        # (start_char, end_char), so candidates on the same range shared one value.
+        last = {(c.start_char, c.end_char): c.priority for c in out}
+        for c in out:
+            c.priority = last[c.start_char, c.end_char]
+        doc.user_data[_user_key(self.spans_key)] = out
         return doc
+
+
+@dataclass(slots=True)
+class SpanCandidate:
+    """A candidate aligned to tokens: what ``doc.char_span(..., "expand")`` would cover."""
+
+    start_char: int
+    end_char: int
+    start: int  # token offsets
+    end: int
+    label: str
+    priority: int
+    rule: str
+
+
+def _user_key(key: str) -> str:
+    return "policykg_" + key
+
+
+def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Token starts and token ends (without trailing space), as character offsets."""
+    if not len(doc):
+        return [], []
+    arr = doc.to_array([IDX, LENGTH])
+    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+
+
+def _token_by_char(starts: list[int], pos: int) -> int:
+    """The token whose text or trailing space holds character ``pos`` (Doc's token_by_char).
+
+    Tokens and their trailing spaces tile ``doc.text``, so it is the last one starting at or
+    before ``pos``.
+    """
+    return bisect_right(starts, pos) - 1
 
 
 class Gazetteer:
@@ -333,20 +398,32 @@ class Gazetteer:
         self.joiners = set(list_joiners)
         self.continuations = ("门",)
 
+    def plausible(self, surface: str, context: dict | None) -> bool:
+        """A place name the plan can mean: always-names anywhere, county aliases in its province."""
+        entry = self.entries.get(surface)
+        if entry is None:
+            return False
+        _, _, kind, provinces = entry
+        return kind == "always" or (context or {}).get("province") in provinces
+
     @classmethod
     def from_data(cls, name: str, nlp: Language | None = None) -> "Gazetteer":
         return cls(_gazetteer_entries(name), nlp)
 
-    def find(self, text: str, context: dict | None = None, doc: Doc | None = None) -> list[Candidate]:
+    def find(self, text: str, context: dict | None = None, doc: Doc | None = None,
+             offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
         if not self.entries:
             return []
         province = (context or {}).get("province")
         if doc is None:
             doc = self.nlp.make_doc(text)
+            offsets = None
+        if offsets is None:
+            offsets = _token_offsets(doc)
+        tok_start, tok_end = offsets
         hits = []
         for _, ts, te in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
-            span = doc[ts:te]
-            start, end = span.start_char, span.end_char
+            start, end = tok_start[ts], tok_end[te - 1]
             surface = text[start:end]
             if surface not in self.entries:
                 continue
@@ -479,33 +556,34 @@ class SpanSelector:
             t = t[1:-1]
         return t
 
-    def keep(self, span: Span, doc_text: str) -> bool:
-        text = self._bare(span.text)
+    def keep(self, span: SpanCandidate, doc_text: str) -> bool:
+        start, end, label, rule = span.start_char, span.end_char, span.label, span.rule
+        surface = doc_text[start:end]
+        text = self._bare(surface)
         if text in self.generic:
             return False
-        exact = span.label_ == "Region" or span.kb_id_ in ("gazetteer", "reg.title", "plan.title")
+        exact = label == "Region" or rule in ("gazetteer", "reg.title", "plan.title")
         if not exact and self.generic_re and self.generic_re.fullmatch(text):
             return False
         if not exact and self.generic_compound and self.generic_compound.fullmatch(text):
             return False
-        if span.label_ in ("Agency", "Hospital", "Organization", "Program") and self.plural:
-            before = doc_text[max(0, span.start_char - 8):span.start_char]
+        if label in ("Agency", "Hospital", "Organization", "Program") and self.plural:
+            before = doc_text[max(0, start - 8):start]
             if before.endswith(self.plural) or _PLURAL_JURISDICTIONS.search(before):
                 return False  # 各级疾控中心, 各区（市）县疾控中心
-        rule = span.kb_id_
         if (rule == "reg.untitled" and len(text) < self.weak_min and "“" not in text
                 and text.endswith(self.weak_heads)):
             return False
         if rule.startswith("prog.quoted") and self.slogan:
-            q = doc_text.find("”", span.start_char) if rule == "prog.quoted_head" else -1
-            inner = span.text
+            q = doc_text.find("”", start) if rule == "prog.quoted_head" else -1
+            inner = surface
             if rule == "prog.quoted_head":
-                o = doc_text.find("“", span.start_char, span.end_char)
+                o = doc_text.find("“", start, end)
                 inner = doc_text[o + 1:q] if 0 <= o < q else inner
             if (self.slogan_head if rule == "prog.quoted_head" else self.slogan).search(inner):
                 return False
             if rule == "prog.quoted":
-                nxt = span.end_char + 1
+                nxt = end + 1
                 if self.slogan_after and self.slogan_after.match(doc_text, nxt):
                     return False
                 if (len(inner) <= 3 and nxt < len(doc_text) and "\u4e00" <= doc_text[nxt] <= "\u9fff"
@@ -515,37 +593,44 @@ class SpanSelector:
 
     def __call__(self, doc: Doc) -> Doc:
         doc_text = _doc_text(doc)
-        kept = [s for s in doc.spans.get(self.candidates_key, []) if self.keep(s, doc_text)]
+        candidates = doc.user_data.get(_user_key(self.candidates_key), [])
+        kept = [s for s in candidates if self.keep(s, doc_text)]
         # A program guessed from a clause does not swallow a named institution.
         inst = sorted(((s.start_char, s.end_char, s) for s in kept
-                       if s.label_ in ("Hospital", "Agency") and s.kb_id_ != "gazetteer"
-                       or s.label_ == "Regulation" and s.kb_id_ in ("reg.untitled", "reg.title")),
+                       if s.label in ("Hospital", "Agency") and s.rule != "gazetteer"
+                       or s.label == "Regulation" and s.rule in ("reg.untitled", "reg.title")),
                       key=lambda t: (t[0], t[1]))
         starts = [t[0] for t in inst]
         drop = set()
         for s in kept:
-            if s.kb_id_ in ("prog.action", "reg.untitled", "org.head") and s.label_ in ("Program", "Organization", "Regulation"):
+            if s.rule in ("prog.action", "reg.untitled", "org.head") and s.label in ("Program", "Organization", "Regulation"):
                 i = bisect_left(starts, s.start_char)
                 while i < len(inst) and inst[i][0] < s.end_char:
                     h = inst[i][2]
                     i += 1
-                    if h.label_ == "Regulation" and (s.kb_id_ != "prog.action" or h.kb_id_ == s.kb_id_):
+                    if h.label == "Regulation" and (s.rule != "prog.action" or h.rule == s.rule):
                         continue
                     if h.end_char < s.end_char - 1 and h.end_char - h.start_char >= 4:
-                        drop.add((s.start_char, s.end_char, s.label_))
+                        drop.add((s.start_char, s.end_char, s.label))
                         break
-        kept = [s for s in kept if (s.start_char, s.end_char, s.label_) not in drop]
-        ranked = sorted(kept, key=lambda s: (-(s.end_char - s.start_char), -s._.pkg_priority, s.start_char))
+        if drop:
+            kept = [s for s in kept if (s.start_char, s.end_char, s.label) not in drop]
+        ranked = sorted(kept, key=lambda s: (s.start_char - s.end_char, -s.priority, s.start_char))
         taken = bytearray(len(doc))
         chosen = []
-        for span in ranked:
-            if any(taken[span.start:span.end]):
+        for c in ranked:
+            if any(taken[c.start:c.end]):
                 continue
-            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
-            chosen.append(span)
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+            chosen.append(c)
         chosen.sort(key=lambda s: s.start)
-        doc.spans[self.spans_key] = chosen
-        doc.ents = chosen
+        spans = []
+        for c in chosen:
+            span = Span(doc, c.start, c.end, label=c.label, kb_id=c.rule)
+            span._.pkg_priority = c.priority
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        doc.set_ents(spans)  # what ``doc.ents = spans`` does, without copying every span first
         return doc
 
 

@@ -16,7 +16,9 @@ import re
 from functools import cache
 
 import spacy
+from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from policykg.extract import components  # noqa: F401  (registers the factories)
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta
@@ -25,6 +27,38 @@ from policykg.extract.structure import locate, parse_structure
 
 LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
 _SPACES = re.compile(r"\s+")
+_WHITESPACE_RUNS = re.compile(r"(\s+)")
+
+
+def _make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, without spaCy's quadratic re-alignment for character tokens.
+
+    The zh tokenizer in "char" mode makes one token per character and aligns them with
+    ``util.get_words_and_spaces``, which slices the rest of the text for every character.
+    The same tokens: each non-space character is a token; one " " right after it is its
+    trailing space; any other run of whitespace is a token of its own.
+    """
+    tokenizer = nlp.tokenizer
+    if (type(tokenizer) is not ChineseTokenizer or tokenizer.segmenter != Segmenter.char
+            or len(text) > nlp.max_length):
+        return nlp.make_doc(text)
+    words: list[str] = []
+    spaces: list[bool] = []
+    pieces = _WHITESPACE_RUNS.split(text)  # chunk, run, chunk, run, …, chunk
+    for i, piece in enumerate(pieces):
+        if not piece:
+            continue
+        if i % 2 == 0:
+            words.extend(piece)
+            spaces.extend([False] * len(piece))
+            continue
+        if i and pieces[i - 1] and piece[0] == " ":
+            spaces[-1] = True
+            piece = piece[1:]
+        if piece:
+            words.append(piece)
+            spaces.append(False)
+    return Doc(tokenizer.vocab, words=words, spaces=spaces)
 
 
 @cache
@@ -47,25 +81,29 @@ def extract(document: Document, nlp: Language | None = None) -> ExtractedPlan:
     structure = parse_structure(document)
     meta = extract_metadata(document, structure)
     titles = _plan_title_variants(meta)
-    doc = nlp.make_doc(document.text)
+    doc = _make_doc(nlp, document.text)
     doc.user_data[components.CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
                                              "level": meta.level, "titles": sorted(titles)}
     doc.user_data[components.TEXT_KEY] = document.text
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     mentions = []
+    text = document.text  # == doc.text: slice it rather than join each span's tokens again
+    name = document.name
     for span in doc.spans[components.ENTITIES_KEY]:
-        start, end = document.original_span(span.start_char, span.end_char)
-        label = "Plan" if span.text in titles else span.label_
-        part, task, sentence = locate(structure, span.start_char)
+        span_start, span_end = span.start_char, span.end_char
+        surface = text[span_start:span_end]  # == span.text
+        start, end = document.original_span(span_start, span_end)
+        label = "Plan" if surface in titles else span.label_
+        part, task, sentence = locate(structure, span_start)
         mentions.append(
             Mention(
-                doc=document.name,
+                doc=name,
                 text=document.original[start:end],
                 label=label,
                 start=start,
                 end=end,
-                norm=span.text,
+                norm=surface,
                 sentence=sentence,
                 task=task,
                 part=part,

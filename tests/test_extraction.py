@@ -159,3 +159,27 @@ def test_arbitrary_text_extracts_with_valid_offsets_deterministically(text):
     second = extract(normalise(text, "random.txt", "utf-8"))
     assert [(m.start, m.end, m.label) for m in first.mentions] == \
         [(m.start, m.end, m.label) for m in second.mentions]
+
+
+def test_healthy_x_needs_a_place_the_plan_can_mean():
+    """健康合作 is no Healthy-X program in a Sichuan plan: 合作 is a county of Gansu."""
+    from policykg.extract.normalise import normalise
+    from policykg.extract.pipeline import extract
+
+    text = ("2023年成都市卫生健康工作要点\n一、总体要求\n1.推进健康成都行动。深化川渝健康合作，推进健康四川行动。\n"
+            "2.加强卫生应急。完善应急体系。\n")
+    plan = extract(normalise(text, "chengdu.txt"))
+    programs = {m.text for m in plan.mentions if m.label == "Program"}
+    assert {"健康成都行动", "健康四川行动"} <= programs
+    assert not any("健康合作" in p for p in programs)
+
+
+@given(st.text(alphabet=st.sampled_from(list("中文 \t\r\n\u3000\xa0ab1、。")), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_fast_char_tokens_equal_spacys(text):
+    """pipeline._make_doc must give exactly the tokens and spaces of spaCy's zh char tokenizer."""
+    from policykg.extract.pipeline import _make_doc, build_nlp
+
+    nlp = build_nlp()
+    ours, theirs = _make_doc(nlp, text), nlp.make_doc(text)
+    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
