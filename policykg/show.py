@@ -6,9 +6,11 @@ from pathlib import Path
 from spacy import displacy
 
 from policykg.build import extract_file
+from policykg.extract.pipeline import LABELS
+from policykg.graph.viz import COLORS as GRAPH_COLORS
 
-COLORS = {"Hospital": "#f4a3a3", "Agency": "#a3c4f4", "Program": "#b5e7a0", "Regulation": "#f7d794",
-          "Region": "#d4b5f4", "Event": "#f4c2e0", "Organization": "#9fe3e0", "Plan": "#cccccc"}
+# The palette of the graph views (viz, Browser style), so a label looks the same everywhere.
+COLORS = {label: GRAPH_COLORS[label] for label in LABELS}
 
 
 def render(path: Path) -> str:
