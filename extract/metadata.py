@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from policykg.extract import regions
 from policykg.extract.document import Document, PlanMeta, Structure
@@ -211,15 +212,23 @@ def _infer_issuer(region: regions.Region, title: str | None) -> str | None:
 
 def _home_province(text: str) -> str | None:
     """The province-level unit the document mentions most (by full name or alias)."""
+    names, scan = _province_surfaces()
+    # One regex pass finds the few provinces present; only those are counted exactly.
+    present = {names[m.group()] for m in scan.finditer(text)}
     counts: Counter[str] = Counter()
     for p in regions.provinces():
-        for surface in (p.name, *p.aliases):
-            if len(surface) >= 2:
-                counts[p.name] += text.count(surface)
+        if p.name in present:
+            counts[p.name] = sum(text.count(s) for s in (p.name, *p.aliases) if len(s) >= 2)
     if not counts:
         return None
     name, n = counts.most_common(1)[0]
     return name if n else None
+
+
+@cache
+def _province_surfaces() -> tuple[dict[str, str], re.Pattern]:
+    names = {s: p.name for p in regions.provinces() for s in (p.name, *p.aliases) if len(s) >= 2}
+    return names, re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
 
 
 def _region_from(strings: list[str | None], home: str | None) -> regions.Region | None:

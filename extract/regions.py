@@ -194,10 +194,11 @@ def all_names(towns: bool = True) -> dict[str, list[Region]]:
     return names
 
 
-def provinces() -> list[Region]:
+@cache
+def provinces() -> tuple[Region, ...]:
     """The 34 province-level units (provinces, autonomous regions, municipalities, SARs)."""
-    return sorted({r for rs in _index().by_name.values() for r in rs if r.parent is None},
-                  key=lambda r: r.code or "")
+    return tuple(sorted({r for rs in _index().by_name.values() for r in rs if r.parent is None},
+                  key=lambda r: r.code or ""))
 
 
 def plan_level(region: Region) -> str:
