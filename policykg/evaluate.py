@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykg.resolve import clean
+
+# Quotes and brackets that GUIDELINES strips when they wrap a whole string.
 _WRAP = {"《": "》", "〈": "〉", "“": "”", '"': '"', "'": "'", "‘": "’", "「": "」", "『": "』"}
-_DASH = re.compile("[\u2010-\u2015\u2212\uff0d~～]")
 LINK_LABELS = {"Program", "Regulation", "Plan", "Event"}
 META_FIELDS = ("title", "issuer", "level", "region", "parent_region", "year", "issued", "doc_number")
 
 
 def norm(s: str | None) -> str:
-    s = (s or "").strip()
-    while len(s) > 1 and _WRAP.get(s[0]) == s[-1]:
-        s = s[1:-1].strip()
-    s = unicodedata.normalize("NFKC", s)
-    return _DASH.sub("-", re.sub(r"\s+", "", s))
+    """The scorer's string comparison: the resolver's cleaning with the wrappers GUIDELINES names."""
+    return clean(s or "", _WRAP)
 
 
 @dataclass

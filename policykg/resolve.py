@@ -98,10 +98,10 @@ def _quoted_head() -> re.Pattern:
     return re.compile(rf"^[\u4e00-\u9fff]{{0,2}}“(?P<core>[^“”]{{2,20}})”(?:{alternatives})$")
 
 
-def clean(surface: str) -> str:
+def clean(surface: str, wrappers: dict[str, str] = _WRAP) -> str:
     """Wrapping quotes off, full-width forms to ASCII, dashes unified, spaces dropped."""
     s = surface.strip()
-    while len(s) > 1 and _WRAP.get(s[0]) == s[-1]:
+    while len(s) > 1 and wrappers.get(s[0]) == s[-1]:
         s = s[1:-1].strip()
     s = unicodedata.normalize("NFKC", s)
     s = _DASH.sub("-", s)
