@@ -157,20 +157,22 @@ def _table(scores: Scores, title: str) -> list[str]:
     return lines
 
 
+def _errors(scores: Scores, show: int) -> list[str]:
+    lines = []
+    for label in scores.labels:
+        lines += [f"  miss  {label:12} {doc[:3]} {text}" for doc, text in scores.misses.get(label, [])[:show]]
+        lines += [f"  false {label:12} {doc[:3]} {text}" for doc, text in scores.false_hits.get(label, [])[:show]]
+    return lines
+
+
 def report(result, gold_dir: Path, show: int = 0) -> str:
     gold = load_gold(gold_dir)
     pred = predictions(result)
     surface = score_mentions(gold, pred)
     canon = score_mentions(gold, pred, canonical=True)
-    lines = _table(surface, "surface (distinct surface, label per document)")
-    if show:
-        for label in surface.labels:
-            for doc, text in surface.misses.get(label, [])[:show]:
-                lines.append(f"  miss  {label:12} {doc[:3]} {text}")
-            for doc, text in surface.false_hits.get(label, [])[:show]:
-                lines.append(f"  false {label:12} {doc[:3]} {text}")
+    lines = _table(surface, "surface (distinct surface, label per document)") + _errors(surface, show)
     lines.append("")
-    lines += _table(canon, "canonical (distinct canonical, label per document)")
+    lines += _table(canon, "canonical (distinct canonical, label per document)") + _errors(canon, show)
     meta = metadata_rows(result, gold_dir)
     if meta:
         right = sum(1 for *_, want, got in meta if want == got)
