@@ -33,6 +33,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 CANDIDATES_KEY = "candidates"
+LIST_RULES = frozenset({"hosp.list", "org.list", "hosp.between"})  # names known by the list they stand in
+NESTED_RULES = frozenset({"reg.inner_title"})  # candidates kept inside a chosen title, not flat
 TEXT_KEY = "policykg_text"  # doc.user_data: doc.text as the candidates component read it
 CONTEXT_KEY = "policykg_context"  # doc.user_data: {"province": 上海市, "region": 青浦区} of the plan
 ENTITIES_KEY = "entities"
@@ -99,6 +101,7 @@ class Pattern:
     priority: int
     require: re.Pattern | None = None  # the final span must contain a match (项目 needs 国家 …)
     region_prefix: str = ""  # "optional" | "required": a place name right before joins the span
+    conjoined: bool = False  # 市X和Y研究院: a name may join two fields with 和/与 (name mode)
     place_group: str = ""  # this group must be a place the plan can mean (健康合作: 合作 is a county far away)
 
 
@@ -134,10 +137,13 @@ class Boundaries:
         self.post_cut = re.compile(f"(?:{_alternation(lexicon.get('post_cut_strip', ['本市']))})+")
         self.lead = re.compile(f"(?:{_alternation(lexicon['lead_verbs'] + lexicon.get('hard_verbs', []))})+")
         self.hard = re.compile(_alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
+        self.conjunctions = frozenset(lexicon.get("name_conjunctions", ()))
+        self.owner = re.compile(lexicon["name_owner"]) if lexicon.get("name_owner") else None
         self.clause_break = re.compile(lexicon["clause_break"])
         self.name_break = re.compile(lexicon.get("name_break", lexicon["clause_break"]))
 
-    def left_edge(self, text: str, start: int, end: int, mode: str, max_left: int) -> int | None:
+    def left_edge(self, text: str, start: int, end: int, mode: str, max_left: int,
+                  conjoined: bool = False) -> int | None:
         lo = max(0, start - max_left)
         breaker = self.clause_break if mode == "clause" else self.name_break
         # A break right before the head (九项|准则) leaves no name: it does not count.
@@ -166,8 +172,19 @@ class Boundaries:
             for m in self.name_stops.finditer(text, left, limit):
                 if keep and m.group("keep"):
                     continue
+                if conjoined and self._joins_fields(text, left, m):
+                    continue
                 left = m.end()
         return fix_quotes(text, left, end)
+
+
+    def _joins_fields(self, text: str, left: int, stop: re.Match) -> bool:
+        """和/与 inside one name: 市重大传染病和生物安全研究院 (an owner such as 市 or 国家 opens
+        a first field that is no name of its own), not 市疾控中心和区疾控中心."""
+        if stop.group() not in self.conjunctions or self.owner is None:
+            return False
+        first = text[left:stop.start()]
+        return bool(self.owner.fullmatch(first))
 
 
 _OPEN, _CLOSE = "“‘", "”’"
@@ -219,9 +236,19 @@ def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
                 require=re.compile(row["require"]) if row.get("require") else None,
                 region_prefix=row.get("region_prefix", ""),
                 place_group=row.get("place_group", ""),
+                conjoined=row.get("conjoined", False),
             )
         )
     return out
+
+
+def _close_quote(text: str, start: int, end: int, max_left: int) -> int:
+    """A head inside a quotation takes its closing quote: 母婴安全提升“五大行动”."""
+    if end < len(text) and text[end] == "”":
+        lo = max(0, start - max_left)
+        if text.rfind("“", lo, start) > text.rfind("”", lo, start):
+            return end + 1
+    return end
 
 
 def _outside_titles(text: str, start: int, end: int) -> int | None:
@@ -262,7 +289,9 @@ class CandidateProposer:
         self.boundaries = Boundaries(lex)
         self.gazetteer = Gazetteer.from_data(gazetteer, nlp)
         self.region_names = _region_names(gazetteer)
-        self.hospital_list = re.compile(lex["hospital_list"]) if lex.get("hospital_list") else None
+        self.member_lists = [(re.compile(spec["pattern"]), spec["label"], spec["rule"])
+                             for spec in lex.get("member_lists", ())]
+        self.not_members = frozenset(lex.get("list_not_members", ()))
 
     def propose(self, text: str, context: dict | None = None, doc: Doc | None = None,
                 offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
@@ -281,7 +310,7 @@ class CandidateProposer:
                         continue
                     start -= k
                 if p.boundary != "none":
-                    start = self.boundaries.left_edge(text, start, end, p.boundary, p.max_left)
+                    start, end = self._left_edge(text, start, end, p)
                     if start is None:
                         continue
                 if p.id != "reg.title":
@@ -292,8 +321,8 @@ class CandidateProposer:
                     continue
                 if end - start >= 2:
                     found.append(Candidate(start, end, p.label, p.priority, p.id))
-        if self.hospital_list is not None:
-            found.extend(self._hospital_list(text))
+        for regex, label, rule in self.member_lists:
+            found.extend(self._list_members(text, regex, label, rule))
         for title in (context or {}).get("titles", ()):
             if len(title) >= 4:
                 for m in re.finditer(re.escape(title), text):
@@ -301,17 +330,28 @@ class CandidateProposer:
         found.extend(self.gazetteer.find(text, context or {}, doc, offsets))
         return found
 
-    def _hospital_list(self, text: str) -> list[Candidate]:
+    def _left_edge(self, text: str, start: int, end: int, p: Pattern) -> tuple[int | None, int]:
+        """Where the name whose head is ``text[start:end]`` starts; a program whose head sits in a
+        quotation takes the closing quote when a name of its own leads it (母婴安全提升“五大行动”)."""
+        quoted_end = _close_quote(text, start, end, p.max_left) if p.label == "Program" else end
+        if quoted_end != end:
+            left = self.boundaries.left_edge(text, start, quoted_end, p.boundary, p.max_left, p.conjoined)
+            if left is not None and text.find("“", left, start) - left >= 4:
+                return left, quoted_end
+        return self.boundaries.left_edge(text, start, end, p.boundary, p.max_left, p.conjoined), end
+
+    def _list_members(self, text: str, regex: re.Pattern, label: str, rule: str) -> list[Candidate]:
+        """The items of 甲、乙、丙等<class noun>, each a name of the class's label."""
         out = []
-        for m in self.hospital_list.finditer(text):
+        for m in regex.finditer(text):
             pos = m.start(1)
             for i, item in enumerate(m.group(1).split("、")):
                 start, end = pos, pos + len(item)
                 pos = end + 1
                 if i == 0:  # the first item may carry the verb that opens the clause (借助甲、乙…)
                     start = self.boundaries.left_edge(text, end, end, "name", len(item)) or end
-                if end - start >= 2:
-                    out.append(Candidate(start, end, "Hospital", 30, "hosp.list"))
+                if end - start >= 2 and text[start:end] not in self.not_members:
+                    out.append(Candidate(start, end, label, 30, rule))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -540,6 +580,7 @@ class SpanSelector:
         mods = _alternation(lex.get("generic_modifiers", []))
         heads = _alternation(lex.get("generic_heads", []) + lex.get("generic", []))
         self.generic_compound = re.compile(f"(?:{mods})*(?:{heads})") if mods and heads else None
+        self.modifiers_only = re.compile(f"(?:{mods})+") if mods else None
         self.slogan = re.compile(lex["slogan_pattern"]) if lex.get("slogan_pattern") else None
         self.slogan_head = re.compile(lex["slogan_head_pattern"]) if lex.get("slogan_head_pattern") else None
         self.slogan_after = re.compile(_alternation(lex.get("slogan_after", []))) if lex.get("slogan_after") else None
@@ -547,6 +588,7 @@ class SpanSelector:
         self.weak_heads = tuple(lex.get("weak_regulation_heads", ()))
         self.weak_min = lex.get("weak_regulation_min_len", 0)
         self.plural = tuple(lex.get("plural_prefixes", []))
+        self.drafting = re.compile(lex["drafting_pattern"]) if lex.get("drafting_pattern") else None
         self.candidates_key = candidates_key
         self.spans_key = spans_key
 
@@ -562,7 +604,9 @@ class SpanSelector:
         text = self._bare(surface)
         if text in self.generic:
             return False
-        exact = label == "Region" or rule in ("gazetteer", "reg.title", "plan.title")
+        if rule in LIST_RULES and self.modifiers_only and self.modifiers_only.fullmatch(text):
+            return False  # 医疗、卫生等机构: a list of common words
+        exact = label == "Region" or rule in ("gazetteer", "reg.title", "plan.title", "hosp.list", "org.list")
         if not exact and self.generic_re and self.generic_re.fullmatch(text):
             return False
         if not exact and self.generic_compound and self.generic_compound.fullmatch(text):
@@ -571,6 +615,10 @@ class SpanSelector:
             before = doc_text[max(0, start - 8):start]
             if before.endswith(self.plural) or _PLURAL_JURISDICTIONS.search(before):
                 return False  # 各级疾控中心, 各区（市）县疾控中心
+        if rule in ("prog.action", "prog.special") and "的" in text:
+            return False  # 打造为共同富裕的标志性工程: a clause guessed as a name runs through 的
+        if rule == "reg.untitled" and self.drafting and self.drafting.search(doc_text, max(0, start - 6), start):
+            return False  # a document still to be drafted (制定…实施方案) is no title yet
         if (rule == "reg.untitled" and len(text) < self.weak_min and "“" not in text
                 and text.endswith(self.weak_heads)):
             return False
@@ -603,7 +651,7 @@ class SpanSelector:
         starts = [t[0] for t in inst]
         drop = set()
         for s in kept:
-            if s.rule in ("prog.action", "reg.untitled", "org.head") and s.label in ("Program", "Organization", "Regulation"):
+            if s.rule in ("prog.action", "prog.special", "reg.untitled", "org.head") and s.label in ("Program", "Organization", "Regulation"):
                 i = bisect_left(starts, s.start_char)
                 while i < len(inst) and inst[i][0] < s.end_char:
                     h = inst[i][2]
@@ -624,14 +672,24 @@ class SpanSelector:
             taken[c.start:c.end] = b"\x01" * (c.end - c.start)
             chosen.append(c)
         chosen.sort(key=lambda s: s.start)
-        spans = []
-        for c in chosen:
-            span = Span(doc, c.start, c.end, label=c.label, kb_id=c.rule)
-            span._.pkg_priority = c.priority
-            spans.append(span)
-        doc.spans[self.spans_key] = spans
-        doc.set_ents(spans)  # what ``doc.ents = spans`` does, without copying every span first
+        flat = [self._span(doc, c) for c in chosen]
+        doc.set_ents(flat)  # what ``doc.ents = spans`` does, without copying every span first
+        nested = [self._span(doc, c) for c in self._nested(kept, chosen)]
+        doc.spans[self.spans_key] = sorted(flat + nested, key=lambda s: (s.start, -s.end)) if nested else flat
         return doc
+
+    @staticmethod
+    def _span(doc: Doc, c: SpanCandidate) -> Span:
+        span = Span(doc, c.start, c.end, label=c.label, kb_id=c.rule)
+        span._.pkg_priority = c.priority
+        return span
+
+    @staticmethod
+    def _nested(kept: list[SpanCandidate], chosen: list[SpanCandidate]) -> list[SpanCandidate]:
+        """Titles cited inside a chosen title (《浙江省实施〈X法〉办法》): entities of their own."""
+        inner = [c for c in kept if c.rule in NESTED_RULES]
+        titles = [c for c in chosen if c.rule == "reg.title"]
+        return [c for c in inner if any(t.start_char < c.start_char and c.end_char < t.end_char for t in titles)]
 
 
 @Language.factory(

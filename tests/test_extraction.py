@@ -183,3 +183,54 @@ def test_fast_char_tokens_equal_spacys(text):
     nlp = build_nlp()
     ours, theirs = _make_doc(nlp, text), nlp.make_doc(text)
     assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+
+
+def test_members_of_a_list_closed_by_a_class_noun_take_its_label():
+    found = mentions("加强与浙大、南大等高校合作。与国药、华润等企业共建平台。借助甲子、乙丑、丙寅等市级医院力量。")
+    assert {("浙大", "Organization"), ("南大", "Organization"), ("国药", "Organization"),
+            ("华润", "Organization"), ("甲子", "Hospital"), ("丙寅", "Hospital")} <= set(found)
+    assert not surfaces("支持医药、器械等企业发展。", "Organization")  # common words, not names
+
+
+def test_an_institute_may_join_two_fields_with_he_or_yu():
+    assert "市心血管病和代谢病研究院" in surfaces("发挥市心血管病和代谢病研究院作用。", "Organization")
+    assert "省肿瘤与免疫重点实验室" in surfaces("建设省肿瘤与免疫重点实验室。", "Organization")
+    # Two names in a row are two mentions.
+    found = surfaces("推进市疾控中心和区疾控中心建设。")
+    assert "市疾控中心和区疾控中心" not in found and "区疾控中心" in found
+
+
+def test_brackets_inside_a_name_an_acronym_or_a_place():
+    assert "慢阻肺全程管理(COPD)联盟" in surfaces("推广慢阻肺全程管理(COPD)联盟。", "Organization")
+    assert "长三角（江苏）互联网医院" in surfaces("完成长三角（江苏）互联网医院建设。", "Hospital")
+
+
+def test_academy_institutes_and_aid_medical_teams():
+    assert "中科院药物所" in surfaces("推动中科院药物所项目落地。", "Organization")
+    assert "援苏丹医疗队" in surfaces("做好援苏丹医疗队工作。", "Program")
+
+
+def test_a_title_cited_inside_a_title_is_a_regulation_of_its_own():
+    plan = extract(normalise("开展《江苏省实施〈中华人民共和国食品安全法〉办法》宣贯。", "invented.txt", "utf-8"))
+    regulations = [m for m in plan.mentions if m.label == "Regulation"]
+    assert {m.text for m in regulations} == {"江苏省实施〈中华人民共和国食品安全法〉办法", "中华人民共和国食品安全法"}
+    assert all(plan.document.original[m.start:m.end] == m.text for m in regulations)
+
+
+def test_a_document_still_to_be_drafted_is_no_title_but_its_program_is_a_name():
+    found = mentions("制定实施国家区域医疗中心建设试点建设实施方案。")
+    assert ("国家区域医疗中心建设试点", "Program") in found
+    assert not [t for t, label in found if label == "Regulation"]
+
+
+def test_a_head_inside_quotes_takes_its_closing_quote():
+    assert "儿童健康促进“三大工程”" in surfaces("实施儿童健康促进“三大工程”，提升服务。", "Program")
+
+
+def test_a_short_name_between_two_hospitals_in_a_list_is_a_hospital():
+    assert "省妇保" in surfaces("加强与市中医医院、省妇保、儿童医院等合作。", "Hospital")
+
+
+def test_clauses_through_de_and_class_designations_are_no_programs():
+    assert not surfaces("将县级医院打造为乡村振兴的示范性工程。", "Program")
+    assert not surfaces("启动建设一批名老中医传承工作室。", "Program")
