@@ -22,17 +22,23 @@ Rules (the name recorded in ``Entity.rules``), in the order ``canonical`` tries 
   ``city-hospital``: a bare ordinal or specialty hospital is the municipality's.
 - ``branch-short``: X青浦分院 → X医院青浦分院.
 - ``designation-context`` (per plan): 综合医改试点 next to 综合医改试点省份 is that designation.
+- ``teaching-hospital``: a teaching hospital's short name in its province (中山医院, 仁济,
+  中山医院青浦分院 → 复旦大学附属中山医院…), from ``teaching_hospitals`` in ``aliases.yml``.
 - ``university``: a well-known university abbreviation (复旦儿科医院 → 复旦大学附属儿科医院).
 - ``campaign-years``: a recurring campaign drops its leading years (2025-2027年X服务年 → X服务年).
 - ``edition-by-year`` (corpus): 第五轮X in a 2021 plan → the corpus's {city}X(2020-2022年).
 - ``edition-context`` (per plan): a bare series name (进博会) in a plan that names exactly one
   edition of it (第五届进博会) is that edition.
+- ``shared-head`` (per plan): quoted names in a run share its leading word and head
+  (中医药“A”“B”项目 → 中医药“A”项目, 中医药“B”项目); ``issuer`` (per plan): a 关于 title cited
+  right after its issuers is named with them (中共中央国务院关于X的意见).
 - ``variant`` (corpus): “X”系列活动 joins “X”活动 when both occur.
 """
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -41,6 +47,7 @@ from importlib import resources
 import yaml
 
 from policykg.extract import regions
+from policykg.extract.components import Boundaries, load_lexicon
 from policykg.extract.document import Entity, ExtractedPlan, Mention, PlanMeta
 
 _WRAP = {"《": "》", "“": "”", '"': '"', "「": "」", "‘": "’", "〈": "〉"}
@@ -159,6 +166,10 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
             needed = re.findall(r"{(\w+)}", template)
             if all(fill.get(k) for k in needed):
                 return template.format(**fill), f"pattern:{pattern_rule}"
+    if label == "Hospital":
+        teaching = _teaching_hospital(name, where)
+        if teaching:
+            return teaching, "teaching-hospital"
     if label in ("Organization", "Hospital"):
         university = _university(name, where)
         if university:
@@ -227,6 +238,41 @@ def _university(name: str, where: Jurisdiction) -> str | None:
             return f"{full}附属{rest}"
         if rest.endswith(("学院", "研究院", "研究所", "中心")):
             return f"{full}{rest}"
+    return None
+
+
+@cache
+def _teaching_hospitals(province: str) -> dict[str, str]:
+    """Short form or own name → official name, for the teaching hospitals of one province.
+
+    A hospital's own name counts as a short form unless it names a kind or an ordinal that
+    other hospitals share (第一医院, 儿童医院, 人民医院).
+    """
+    ordinal, kinds = _city_hospital()
+    table = (aliases().get("teaching_hospitals") or {}).get(province) or {}
+    names = [(owner, own, shorts) for owner, hospitals in table.items() for own, shorts in hospitals.items()]
+    own_count = Counter(own for _, own, _ in names)
+    out = {}
+    for owner, own, shorts in names:
+        full = owner + own
+        forms = list(shorts or ())
+        if own_count[own] == 1 and own not in kinds and not ordinal.match(own) and own not in ("人民医院", "中心医院"):
+            forms.append(own)
+        for form in forms:
+            out.setdefault(form, full)
+    return out
+
+
+def _teaching_hospital(name: str, where: Jurisdiction) -> str | None:
+    """中山医院 → 复旦大学附属中山医院; 中山医院X分院 → 复旦大学附属中山医院X分院 (in its province)."""
+    table = _teaching_hospitals(where.province or "")
+    if not table:
+        return None
+    if name in table:
+        return table[name]
+    branch = _BRANCH.match(name) or _BRANCH.match(_branch_short(name, where) or "")
+    if branch and branch.group("parent") in table:
+        return table[branch.group("parent")] + branch.group("place") + branch.group("kind")
     return None
 
 
@@ -390,7 +436,8 @@ def resolve(plans: list[ExtractedPlan]) -> dict[str, Entity]:
             else:
                 name, rule = canonical(mention.label, mention.norm, where)
             mine.append((mention, name, rule))
-        mine = _designation_context(_edition_context(_own_prefix(plan, where, mine)))
+        mine = _own_prefix(plan, where, mine)
+        mine = _designation_context(_edition_context(_issuers(plan, _shared_head(plan, mine))))
         _mark_implements(plan)
         named.extend(mine)
     named = _edition_by_year(_variants(named), plans)
@@ -412,6 +459,89 @@ def _before(plan: ExtractedPlan, m: Mention, n: int) -> str:
     sentences = plan.structure.sentences
     lo = sentences[m.sentence].start if 0 <= m.sentence < len(sentences) else 0
     return plan.document.text[max(lo, i - n):i]
+
+
+def _norm_span(plan: ExtractedPlan, m: Mention) -> tuple[int, int]:
+    """A mention's offsets in the normalised text."""
+    offsets = plan.document.offsets
+    i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
+    return i, i + len(m.norm)
+
+
+def _issuers(plan: ExtractedPlan, named: list[tuple[Mention, str, str]]):
+    """中共中央、国务院《关于X的意见》: a 关于 title cited right after its issuers is named with them
+    (中共中央国务院关于X的意见), as the issuers head the official title."""
+    agencies = {m.end: m for m in plan.mentions if m.label == "Agency"}
+    original = plan.document.original
+    out = []
+    for m, name, rule in named:
+        if m.label == "Regulation" and name.startswith("关于"):
+            issuers, pos = [], m.start - (1 if original[m.start - 1:m.start] in "《〈" else 0)
+            while pos in agencies or (original[pos - 1:pos] == "、" and pos - 1 in agencies):
+                agency = agencies.get(pos) or agencies[pos - 1]
+                issuers.insert(0, clean(agency.norm))
+                pos = agency.start
+            if issuers:
+                out.append((m, "".join(issuers) + name, "issuer"))
+                continue
+        out.append((m, name, rule))
+    return out
+
+
+_PROGRAM_HEADS = re.compile(r"项目|工程|行动|活动|计划|专项")
+
+
+def _quotation_run(text: str, start: int, end: int) -> tuple[int, int, int, str] | None:
+    """The run of adjacent quotations (“A”“B”、“C”) around the quoted name at text[start:end]:
+    (its first “, the end of its last ”, how many quotations, the name's own quoted text)."""
+    lo = start - 1 if text[start - 1:start] == "“" else start
+    if text[lo:lo + 1] != "“":
+        return None
+    close = text.find("”", lo)
+    if close < 0 or close > end:
+        return None
+    core, hi, items = text[lo + 1:close], close + 1, 1
+    while True:  # quotations before it
+        gap = 2 if text[lo - 2:lo] == "”、" else 1 if text[lo - 1:lo] == "”" else 0
+        prev = text.rfind("“", 0, lo - gap) if gap else -1
+        if prev < 0 or "”" in text[prev:lo - gap - 1]:
+            break
+        lo, items = prev, items + 1
+    while True:  # and after it
+        gap = 2 if text[hi:hi + 2] == "、“" else 1 if text[hi:hi + 1] == "“" else 0
+        close = text.find("”", hi + gap) if gap else -1
+        if close < 0 or "“" in text[hi + gap + 1:close]:
+            break
+        hi, items = close + 1, items + 1
+    return lo, hi, items, core
+
+
+@cache
+def _boundaries() -> Boundaries:
+    return Boundaries(load_lexicon())
+
+
+def _shared_head_name(text: str, start: int, end: int) -> str | None:
+    run = _quotation_run(text, start, end)
+    if run is None or run[2] < 2:
+        return None
+    lo, hi, _, core = run
+    head = _PROGRAM_HEADS.match(text, hi)
+    if not head:
+        return None
+    left = _boundaries().left_edge(text, lo, lo, "clause", 12)
+    prefix = text[left:lo] if left is not None else ""
+    return f"{prefix}“{core}”{head.group()}"
+
+
+def _shared_head(plan: ExtractedPlan, named: list[tuple[Mention, str, str]]):
+    """中医药“A”“B”“C”项目: each quoted name of the run shares the word before and the head after
+    (中医药“A”项目, 中医药“B”项目 …)."""
+    out = []
+    for m, name, rule in named:
+        shared = _shared_head_name(plan.document.text, *_norm_span(plan, m)) if m.label == "Program" else None
+        out.append((m, shared, "shared-head") if shared else (m, name, rule))
+    return out
 
 
 def _own_prefix(plan: ExtractedPlan, where: Jurisdiction, named: list[tuple[Mention, str, str]]):
@@ -545,6 +675,7 @@ def _attach(mention: Mention, name: str, rule: str, entities: dict[str, Entity])
     if entity is None:
         entity = entities[key] = Entity(id=key, label=mention.label, name=name)
     entity.aliases.add(mention.text.strip())
+    entity.aliases.add(clean(mention.norm))  # the simplified form finds 中山醫院 too
     entity.rules.add(rule)
     mention.canonical = name
     mention.entity_id = key

@@ -10,17 +10,17 @@ from policykg.extract.normalise import normalise
 from policykg.extract.pipeline import LABELS, extract
 
 # Locked in: the figures reached on the seeds minus 0.01. Raise them when the rules improve.
-SURFACE_F1_FLOOR = 0.92
-CANONICAL_F1_FLOOR = 0.77
+SURFACE_F1_FLOOR = 0.96
+CANONICAL_F1_FLOOR = 0.86
 LABEL_F1_FLOOR = {
     "Agency": 0.96,
     "Event": 0.99,
-    "Hospital": 0.92,
-    "Organization": 0.75,
+    "Hospital": 0.96,
+    "Organization": 0.99,
     "Plan": 0.99,
-    "Program": 0.93,
-    "Region": 0.92,
-    "Regulation": 0.93,
+    "Program": 0.96,
+    "Region": 0.96,
+    "Regulation": 0.94,
 }
 
 

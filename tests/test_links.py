@@ -39,8 +39,11 @@ def test_districts_align_with_their_municipality(seeds_build):
 
 def test_branches(seeds_build):
     branches = _edges(seeds_build.graph, schema.BRANCH_OF)
-    assert ("Hospital:中山医院青浦分院", "Hospital:中山医院") in branches
-    assert ("Hospital:中山医院青浦新城院区", "Hospital:中山医院") in branches
+    # 中山医院青浦分院 and 中山青浦分院 are one branch of 复旦大学附属中山医院, the node 中山医院 names.
+    parent = "Hospital:复旦大学附属中山医院"
+    assert ("Hospital:复旦大学附属中山医院青浦分院", parent) in branches
+    assert ("Hospital:复旦大学附属中山医院青浦新城院区", parent) in branches
+    assert "中山醫院" in seeds_build.graph.nodes[parent]["aliases"]
     for u, v in branches:
         assert u.startswith("Hospital:") and v.startswith("Hospital:")
 

@@ -63,11 +63,12 @@ def test_zhejiang_shanghai_links(loaded):
 
 def test_hospital_branches(loaded):
     rows = loaded("hospital_branches", hospital="中山医院")
-    assert {r["branch"] for r in rows} >= {"中山医院青浦分院", "中山医院青浦新城院区"}
+    assert {r["hospital"] for r in rows} == {"复旦大学附属中山医院"}  # found by its alias
+    assert {r["branch"] for r in rows} >= {"复旦大学附属中山医院青浦分院", "复旦大学附属中山医院青浦新城院区"}
     by_branch = {r["branch"]: r for r in rows}
-    assert by_branch["中山医院青浦分院"]["kind"] == "分院"
-    assert by_branch["中山医院青浦新城院区"]["kind"] == "院区"
-    assert by_branch["中山医院青浦分院"]["plans"] == ["2021年青浦区卫生健康工作要点"]
+    assert by_branch["复旦大学附属中山医院青浦分院"]["kind"] == "分院"
+    assert by_branch["复旦大学附属中山医院青浦新城院区"]["kind"] == "院区"
+    assert by_branch["复旦大学附属中山医院青浦分院"]["plans"] == ["2021年青浦区卫生健康工作要点"]
     assert loaded("hospital_branches", hospital="不存在的医院") == []
 
 

@@ -66,7 +66,7 @@ def test_traditional_and_simplified_become_one_node():
     ("嘉定区中心医院", SHANGHAI, "上海市嘉定区中心医院"),
     ("区精卫中心", JIADING, "上海市嘉定区精神卫生中心"),
     ("马陆第二社区卫生服务中心", JIADING, "上海市嘉定区马陆镇第二社区卫生服务中心"),
-    ("华山嘉定分院", JIADING, "华山医院嘉定分院"),
+    ("甲乙嘉定分院", JIADING, "甲乙医院嘉定分院"),
     ("甲乙-丙丁医联体", SHANGHAI, "甲乙-丙丁区域医疗联合体"),
 ])
 def test_hospital_abbreviations(surface, where, expected):
@@ -199,6 +199,58 @@ def test_own_city_after_benshi():
                                          ("早筛", "Program")], text=text)
     resolve([plan])
     assert [m.canonical for m in plan.mentions] == ["上海市护理提升行动(2026-2028年)", "国家示范项目", "早筛"]
+
+
+HANGZHOU = Jurisdiction.of(PlanMeta(level="municipality", region="杭州市", parent_region="浙江省", province="浙江省"))
+WUHAN = Jurisdiction.of(PlanMeta(level="municipality", region="武汉市", parent_region="湖北省", province="湖北省"))
+BEIJING = Jurisdiction.of(PlanMeta(level="municipality", region="北京市", province="北京市"))
+
+
+@pytest.mark.parametrize("surface, where, expected", [
+    ("浙大二院", HANGZHOU, "浙江大学医学院附属第二医院"),
+    ("邵逸夫医院", HANGZHOU, "浙江大学医学院附属邵逸夫医院"),
+    ("协和医院", WUHAN, "华中科技大学同济医学院附属协和医院"),
+    ("协和医院", BEIJING, "中国医学科学院北京协和医院"),  # one short name, two hospitals: the province decides
+    ("瑞金医院", JIADING, "上海交通大学医学院附属瑞金医院"),
+    ("瑞金医院嘉定分院", JIADING, "上海交通大学医学院附属瑞金医院嘉定分院"),
+    ("瑞金嘉定分院", JIADING, "上海交通大学医学院附属瑞金医院嘉定分院"),
+    ("第一医院", HANGZHOU, "杭州市第一医院"),  # shared ordinal names stay the city's
+])
+def test_teaching_hospitals_by_short_name_in_their_province(surface, where, expected):
+    assert name("Hospital", surface, where) == expected
+
+
+def test_teaching_hospital_names_do_not_leak_into_other_provinces_or_labels():
+    assert name("Hospital", "瑞金医院", WUHAN) == "瑞金医院"
+    assert name("Region", "华山", JIADING) != "复旦大学附属华山医院"
+
+
+@pytest.mark.parametrize("label, surface, expected", [
+    ("Program", "援苏丹医疗队", "中国援苏丹医疗队"),
+    ("Program", "全国健康促进区", "全国健康促进县(区)"),
+    ("Program", "全国健康促进县", "全国健康促进县(区)"),
+])
+def test_national_program_names(label, surface, expected):
+    assert name(label, surface, JIADING) == expected
+
+
+def test_quoted_names_in_a_run_share_the_leading_word_and_the_head():
+    text = "启动实施护理“百院提升”“千人培训”、“万家随访”项目，开展“银龄”行动。"
+    plan = _plan("a.txt", JIADING_META, [("百院提升", "Program"), ("千人培训", "Program"),
+                                         ("“万家随访”项目", "Program"), ("“银龄”行动", "Program")], text=text)
+    resolve([plan])
+    assert [m.canonical for m in plan.mentions] == [
+        "护理“百院提升”项目", "护理“千人培训”项目", "护理“万家随访”项目", "“银龄”行动"]
+
+
+def test_a_guanyu_title_is_named_with_its_issuers():
+    text = "贯彻国务院办公厅、国家卫健委《关于推进护理服务高质量发展的意见》，落实《关于加强护理工作的通知》。"
+    plan = _plan("a.txt", JIADING_META, [("国务院办公厅", "Agency"), ("国家卫健委", "Agency"),
+                                         ("关于推进护理服务高质量发展的意见", "Regulation"),
+                                         ("关于加强护理工作的通知", "Regulation")], text=text)
+    resolve([plan])
+    assert [m.canonical for m in plan.mentions[2:]] == [
+        "国务院办公厅国家卫健委关于推进护理服务高质量发展的意见", "关于加强护理工作的通知"]
 
 
 def test_clean_follows_the_guidelines():
