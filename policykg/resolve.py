@@ -52,7 +52,7 @@ from policykg.extract.document import Entity, ExtractedPlan, Mention, PlanMeta
 
 _WRAP = {"《": "》", "“": "”", '"': '"', "「": "」", "‘": "’", "〈": "〉"}
 _DASH = re.compile("[\u2010-\u2015\u2212\uff0d~～]")
-_HEALTHY_X = re.compile(r"^(?:新一轮)?健康(?P<x>[\u4e00-\u9fff]{2,4}?)(?:[0-9]+项)?(?:建设行动|行动|建设)?(?:专项项目)?(?:\([0-9-]+年?\))?$")
+_HEALTHY_X = re.compile(r"^(?:新一轮)?健康(?P<x>[\u4e00-\u9fff]{2,4}?)(?:[0-9]+项|“?[0-9一二三四五六七八九十]+大)?(?:建设行动|行动|建设)?”?(?:专项项目)?(?:\([0-9-]+年?\))?$")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _REPEAT_TAIL = re.compile(r"(试点|项目|工程|行动)工作\1$")  # 管理试点工作试点: a doubled head
 _CLAUSE_END = re.compile(r"[，。；;！？!?：:,\n]")

@@ -79,7 +79,7 @@ def test_hospital_outside_a_city_is_left_alone():
 
 
 @pytest.mark.parametrize("surface", ["健康江苏", "健康江苏建设", "健康江苏行动", "新一轮健康江苏行动专项项目(2026-2028年)",
-                                     "健康江苏26项行动"])
+                                     "健康江苏26项行动", "健康江苏“十大行动”", "健康江苏五大行动"])
 def test_healthy_x_forms_are_one_program(surface):
     assert canonical("Program", surface, JIANGSU) == ("健康江苏行动", "healthy-x")
 
