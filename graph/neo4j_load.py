@@ -12,7 +12,18 @@ Order of a load:
    parts, tasks and orphaned entities are deleted. So a plan lands whole or not at all, re-loading
    unchanged input creates and deletes nothing, and re-loading a changed plan replaces that plan's
    structure, mentions and evidence.
-4. Relationships between shared nodes (region hierarchy, branches, editions) are MERGEd.
+4. Relationships between shared nodes (region hierarchy, branches, editions) are MERGEd. They are
+   derived from the names of their ends, so the graph is authoritative for what it knows: for each
+   shared node of the graph, its outgoing derived relationships (PART_OF, BRANCH_OF, EDITION_OF,
+   ABOUT) that the graph no longer has are deleted; for a grouping region of the graph, the
+   memberships it no longer has (a membership comes from the grouping's member list, not from the
+   member's name). Nodes that are not in the graph keep theirs: other plans, loaded earlier from
+   other folders, may own them.
+5. Shared nodes that nothing supports any more are deleted, in rounds until none is left: not in
+   the graph, no relationship but derived ones (no plan or task mentions, covers, is issued by or
+   implements them), no derived relationship pointing at them, not a member of a grouping. So a
+   branch the resolver now names differently goes, and then its old parent. Nodes another folder's
+   plans still reach are supported and stay.
 
 Writes are ``UNWIND $rows`` batches of one constant query shape per label or
 (label, type, label), grouped across the plans of a transaction, run in managed transactions
@@ -33,6 +44,10 @@ from policykg.graph import cypher_files, schema
 SUPPORTED_MAJOR = "5"
 _PLAN_SCOPED = (schema.PART, schema.TASK)
 _PLAN_OWNED = (schema.PLAN, *_PLAN_SCOPED)
+_SHARED_LABELS = tuple(label for label in schema.NODE_LABELS if label not in _PLAN_OWNED)
+# Relationships between shared nodes that graph/links.py derives from the names of their ends.
+_DERIVED = (schema.PART_OF, schema.BRANCH_OF, schema.EDITION_OF, schema.ABOUT)
+_DERIVED_PARAMS = {"types": list(_DERIVED), "membership": schema.PART_OF, "grouping": schema.GROUPING_LEVEL}
 _KEY_SEP = "\t"
 
 
@@ -218,6 +233,34 @@ def global_edges(graph: nx.MultiDiGraph):
     return [e for e in graph.edges(keys=True, data=True) if graph.nodes[e[0]]["label"] not in _PLAN_OWNED]
 
 
+def _derived_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
+    """Per label, shared nodes with the "TYPE<TAB>target" keys of their derived relationships in the graph."""
+    rows = defaultdict(list)
+    for node in nodes:
+        keep = [f"{key}{_KEY_SEP}{v}" for _, v, key in graph.out_edges(node, keys=True) if key in _DERIVED]
+        rows[schema.check_label(graph.nodes[node]["label"])].append({"id": node, "keep": keep})
+    return rows
+
+
+def _member_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
+    """Per label, the grouping regions among ``nodes`` with the ids of their members in the graph."""
+    rows = defaultdict(list)
+    for node in nodes:
+        data = graph.nodes[node]
+        if data.get("level") != schema.GROUPING_LEVEL:
+            continue
+        members = [u for u, _, key in graph.in_edges(node, keys=True) if key == schema.PART_OF]
+        rows[schema.check_label(data["label"])].append({"id": node, "members": members})
+    return rows
+
+
+def _ids_by_label(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    ids = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        ids[data["label"]].append(node)
+    return ids
+
+
 def _chunks(items: list, size: int):
     for i in range(0, len(items), max(size, 1)):
         yield items[i:i + size]
@@ -277,6 +320,25 @@ def _write_shared(tx: ManagedTransaction, nodes: dict, rels: dict) -> list:
     out: list = []
     _write_nodes(tx, "load_nodes", nodes, out)
     _write_rels(tx, "load_relationships", rels, out)
+    return out
+
+
+def _prune_derived(tx: ManagedTransaction, derived: dict[str, list[dict]], members: dict[str, list[dict]]) -> list:
+    """Delete the derived relationships of the graph's shared nodes that the graph no longer has."""
+    out: list = []
+    for name, rows in (("delete_stale_derived", derived), ("delete_stale_members", members)):
+        for label, label_rows in sorted(rows.items()):
+            text = cypher_files.template(name, LABEL=label)
+            out.append(tx.run(text, rows=label_rows, **_DERIVED_PARAMS).consume().counters)
+    return out
+
+
+def _delete_unsupported(tx: ManagedTransaction, keep: dict[str, list[str]]) -> list:
+    """One round: delete the shared nodes outside the graph that nothing supports any more."""
+    out: list = []
+    for label in _SHARED_LABELS:
+        text = cypher_files.template("delete_unsupported", LABEL=label)
+        out.append(tx.run(text, keep=keep.get(label, []), **_DERIVED_PARAMS).consume().counters)
     return out
 
 
@@ -377,6 +439,11 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
                 phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
                 for chunk in _chunks(global_edges(graph), rows_per_batch):
                     _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
+                for chunk in _chunks(shared_nodes(graph), rows_per_batch):
+                    _commit(stats, session.execute_write(_prune_derived, _derived_rows(graph, chunk),
+                                                         _member_rows(graph, chunk)))
+                phase = f"after all {stats.plans} plans were loaded, while deleting unsupported entities"
+                _collect_unsupported(session, graph, stats)
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.IncompleteCommit,
                 neo4j_errors.ConnectionAcquisitionTimeoutError, neo4j_errors.TransientError, OSError) as exc:
             raise LoadError(f"lost the connection to {where} {phase} (each plan is all or nothing; "
@@ -389,6 +456,16 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
             raise LoadError(f"load failed {phase}: {_first_line(exc, connection.password)}",
                             EXIT_INTERRUPTED) from None
     return stats
+
+
+def _collect_unsupported(session, graph: nx.MultiDiGraph, stats: LoadStats) -> None:
+    """Rounds of _delete_unsupported until one deletes nothing (each round frees the next layer)."""
+    keep = _ids_by_label(graph)
+    while True:
+        counters = session.execute_write(_delete_unsupported, keep)
+        _commit(stats, counters)
+        if not any(c.nodes_deleted for c in counters):
+            return
 
 
 def _commit(stats: LoadStats, counters: list) -> None:

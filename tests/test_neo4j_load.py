@@ -5,6 +5,7 @@ import shutil
 import socket
 import time
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.neo4j
 CROSS_LEVEL = ("MATCH (a:Plan)-[:MENTIONS]->(x)<-[:MENTIONS]-(b:Plan) WHERE a.level <> b.level "
                "RETURN a.title AS a, x.name AS x, b.title AS b")
 QINGPU = "001_"  # the seed plan that the change test edits
+ZHEJIANG = "002_"  # the provincial plan, loaded as a folder of its own
 
 
 def _connection(server) -> Connection:
@@ -289,3 +291,97 @@ def test_batches_keep_plans_whole_and_ordered(seeds_build):
                 assert owner is None or owner in ids or owner in seen
         seen.extend(batch.ids)
     assert sorted(seen) == sorted(n for n, d in graph.nodes(data=True) if d["label"] == "Plan")
+
+
+# -- relationships between shared nodes, and the entities only they held ---------------------
+
+BRANCH = "Hospital:复旦大学附属中山医院青浦分院"  # renamed by the change below …
+PARENT = "Hospital:复旦大学附属中山医院"  # … and its parent with it
+OLD_BRANCH, OLD_PARENT = "Hospital:中山医院青浦分院", "Hospital:中山医院"
+KEPT_BRANCH = "Hospital:复旦大学附属妇产科医院青浦分院"  # keeps its name, gets a new parent
+KEPT_OLD_PARENT = "Hospital:妇产科医院"
+GROUPING, OLD_MEMBER = "Region:长三角", "Region:福建省"  # a membership the grouping no longer has
+
+
+def _with_old_resolver(graph):
+    """The seed graph as an older resolver made it: shorter branch and parent names, one more member."""
+    old = graph.copy()
+    old.add_node(OLD_PARENT, label="Hospital", name="中山医院", aliases=["中山医院"], rules=["branch-parent"])
+    old.add_node(KEPT_OLD_PARENT, label="Hospital", name="妇产科医院", aliases=["妇产科医院"], rules=["branch-parent"])
+    data = old.edges[BRANCH, PARENT, schema.BRANCH_OF]
+    old.remove_edge(BRANCH, PARENT, key=schema.BRANCH_OF)
+    old.add_edge(BRANCH, OLD_PARENT, key=schema.BRANCH_OF, **data)
+    data = old.edges[KEPT_BRANCH, "Hospital:复旦大学附属妇产科医院", schema.BRANCH_OF]
+    old.remove_node("Hospital:复旦大学附属妇产科医院")  # only a branch parent in the seeds
+    old.add_edge(KEPT_BRANCH, KEPT_OLD_PARENT, key=schema.BRANCH_OF, **data)
+    old.add_edge(OLD_MEMBER, GROUPING, key=schema.PART_OF)
+    old = nx.relabel_nodes(old, {BRANCH: OLD_BRANCH})
+    old.nodes[OLD_BRANCH]["name"] = "中山医院青浦分院"
+    return old
+
+
+def test_reload_after_resolver_change_replaces_global_relationships(seeds_build, neo4j_server, empty_db):
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    new = seeds_build.graph
+    old = _with_old_resolver(new)
+    assert {OLD_BRANCH, OLD_PARENT, KEPT_OLD_PARENT} <= set(old) and not {OLD_BRANCH, OLD_PARENT} & set(new)
+    assert any(k == schema.MENTIONS for _, _, k in old.in_edges(OLD_BRANCH, keys=True))
+    neo4j_load.load_graph(old, connection, rows_per_batch=400)
+    assert _db_state(empty_db, db) == _model_state(old)
+
+    stats = neo4j_load.load_graph(new, connection, rows_per_batch=400)
+    nodes, rels = _db_state(empty_db, db)
+    assert (nodes, rels) == _model_state(new)  # nothing of the old resolver's is left
+    for gone in ((OLD_BRANCH, "BRANCH_OF", OLD_PARENT), (KEPT_BRANCH, "BRANCH_OF", KEPT_OLD_PARENT),
+                 (OLD_MEMBER, "PART_OF", GROUPING)):
+        assert gone not in rels
+    assert not {OLD_BRANCH, OLD_PARENT, KEPT_OLD_PARENT} & {n for n, _ in nodes}
+    assert {(BRANCH, "BRANCH_OF", PARENT), (KEPT_BRANCH, "BRANCH_OF", "Hospital:复旦大学附属妇产科医院")} <= rels
+    assert (OLD_MEMBER, "Region") in nodes  # still a province of the hierarchy (三明市 is PART_OF it)
+    old_nodes, old_rels = _model_state(old)
+    new_nodes, new_rels = _model_state(new)
+    assert (stats.nodes_created, stats.nodes_deleted) == (len(new_nodes - old_nodes), len(old_nodes - new_nodes))
+    assert stats.relationships_created == len(new_rels - old_rels)
+    assert stats.relationships_deleted == len(old_rels - new_rels)
+
+    again = neo4j_load.load_graph(new, connection, rows_per_batch=400)
+    assert (again.nodes_created, again.relationships_created, again.nodes_deleted, again.relationships_deleted) == (0, 0, 0, 0)
+
+
+def test_other_folder_keeps_global_relationships_and_nodes(seeds_dir, neo4j_server, empty_db):
+    from policykg.build import build
+
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    files = sorted(seeds_dir.glob("*.txt"))
+    first = build([f for f in files if not f.name.startswith(ZHEJIANG)])
+    second = build([f for f in files if f.name.startswith(ZHEJIANG)])
+    n1, r1 = _model_state(first.graph)
+    n2, r2 = _model_state(second.graph)
+    # 浙江省 is in both graphs, its membership of 长三角 only in the first (the second never names
+    # 长三角): the second folder does not know about it and must leave it.
+    membership = ("Region:浙江省", "PART_OF", GROUPING)
+    assert membership in r1 - r2 and "Region:浙江省" in second.graph and GROUPING not in second.graph
+
+    neo4j_load.load_graph(first.graph, connection)
+    stats = neo4j_load.load_graph(second.graph, connection)
+    assert _db_state(empty_db, db) == (n1 | n2, r1 | r2)  # the first folder's nodes and relationships stay
+    assert (stats.nodes_deleted, stats.relationships_deleted) == (0, 0)
+
+    again = neo4j_load.load_graph(first.graph, connection)  # and the first folder again keeps the second's
+    assert _db_state(empty_db, db) == (n1 | n2, r1 | r2)
+    assert (again.nodes_created, again.relationships_created, again.nodes_deleted, again.relationships_deleted) == (0, 0, 0, 0)
+
+
+def test_derived_rows_cover_every_shared_node(seeds_build):
+    """Each shared node of the graph gets a row, also one without derived relationships (its stale
+    ones must go too); grouping regions list their members."""
+    graph = seeds_build.graph
+    shared = neo4j_load.shared_nodes(graph)
+    rows = neo4j_load._derived_rows(graph, shared)
+    by_id = {row["id"]: row["keep"] for label_rows in rows.values() for row in label_rows}
+    assert set(by_id) == set(shared)
+    assert by_id[BRANCH] == [f"BRANCH_OF\t{PARENT}"] and by_id[PARENT] == []
+    members = {row["id"]: set(row["members"]) for label_rows in neo4j_load._member_rows(graph, shared).values()
+               for row in label_rows}
+    assert {"Region:上海市", "Region:浙江省"} <= members[GROUPING]
+    assert all(graph.nodes[g]["level"] == schema.GROUPING_LEVEL for g in members)
