@@ -96,6 +96,7 @@ class Pattern:
     regex: re.Pattern
     group: str | int
     boundary: str  # "none" | "name" (cut at function words) | "clause" (strip leading verbs)
+    #                | "document" (clause mode for untitled documents: 本市推进X方案 keeps its verb)
     #                | "prefix" (name mode before a quotation; the quotation itself when unsure)
     max_left: int
     priority: int
@@ -139,28 +140,32 @@ class Boundaries:
         self.hard = re.compile(_alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
         self.conjunctions = frozenset(lexicon.get("name_conjunctions", ()))
         self.owner = re.compile(lexicon["name_owner"]) if lexicon.get("name_owner") else None
+        self.edition = re.compile(lexicon["edition_field"]) if lexicon.get("edition_field") else None
+        self.title_owners = tuple(lexicon.get("title_owners", ()))
         self.clause_break = re.compile(lexicon["clause_break"])
         self.name_break = re.compile(lexicon.get("name_break", lexicon["clause_break"]))
 
     def left_edge(self, text: str, start: int, end: int, mode: str, max_left: int,
                   conjoined: bool = False) -> int | None:
         lo = max(0, start - max_left)
-        breaker = self.clause_break if mode == "clause" else self.name_break
+        clause = mode in ("clause", "document")
+        breaker = self.clause_break if clause else self.name_break
         # A break right before the head (九项|准则) leaves no name: it does not count.
         breaks = [m.end() for m in breaker.finditer(text, lo, start) if m.end() < start or len(m.group()) == 1]
         left = breaks[-1] if breaks else lo
         if not breaks and lo > 0:
-            if mode == "clause":
+            if clause:
                 return None  # the clause runs past the window: no trustworthy left edge
             if mode == "prefix":
                 left = start  # a quoted name: keep the quotation, drop the unsure prefix
         # Never cut inside an open quotation: “公卫优才”和…, “2025-2027年儿科和精神卫生服务年”.
         q = text.rfind("“", left, start)
         limit = q if q >= 0 and text.find("”", q, start) < 0 else start
-        if mode == "clause":
+        if clause:
             cut = left
             for m in self.hard.finditer(text, left, limit):
-                cut = m.end()
+                if not self._kept_in_clause(text, cut, m, mode):
+                    cut = m.end()
             if cut == left:  # no verb inside the clause: strip the ones that open it
                 m = self.lead.match(text, left, start)
             else:  # after a verb only the jurisdiction and light verbs (本市, 组织, 创建)
@@ -177,6 +182,13 @@ class Boundaries:
                 left = m.end()
         return fix_quotes(text, left, end)
 
+
+    def _kept_in_clause(self, text: str, cut: int, hard: re.Match, mode: str) -> bool:
+        """A hard word that belongs to the name: 和 after an edition (第四轮X和Y三年行动计划) and, in a
+        document title, the verb right after its owner (落实本市推进X实施方案)."""
+        if hard.group() in self.conjunctions and self.edition and self.edition.fullmatch(text, cut, hard.start()):
+            return True
+        return mode == "document" and text.endswith(self.title_owners, 0, hard.start())
 
     def _joins_fields(self, text: str, left: int, stop: re.Match) -> bool:
         """和/与 inside one name: 市重大传染病和生物安全研究院 (an owner such as 市 or 国家 opens

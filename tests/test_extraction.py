@@ -10,8 +10,8 @@ from policykg.extract.normalise import normalise
 from policykg.extract.pipeline import LABELS, extract
 
 # Locked in: the figures reached on the seeds minus 0.01. Raise them when the rules improve.
-SURFACE_F1_FLOOR = 0.96
-CANONICAL_F1_FLOOR = 0.86
+SURFACE_F1_FLOOR = 0.97
+CANONICAL_F1_FLOOR = 0.87
 LABEL_F1_FLOOR = {
     "Agency": 0.96,
     "Event": 0.99,
@@ -20,7 +20,7 @@ LABEL_F1_FLOOR = {
     "Plan": 0.99,
     "Program": 0.96,
     "Region": 0.96,
-    "Regulation": 0.94,
+    "Regulation": 0.99,
 }
 
 
@@ -234,3 +234,12 @@ def test_a_short_name_between_two_hospitals_in_a_list_is_a_hospital():
 def test_clauses_through_de_and_class_designations_are_no_programs():
     assert not surfaces("将县级医院打造为乡村振兴的示范性工程。", "Program")
     assert not surfaces("启动建设一批名老中医传承工作室。", "Program")
+
+
+def test_an_edition_keeps_its_he_and_an_owned_title_its_verb():
+    assert "第三轮护理建设和人才培养三年行动计划" in surfaces(
+        "推进实施第三轮护理建设和人才培养三年行动计划，做好评估。", "Regulation")
+    assert "推进社区卫生服务高质量发展实施方案" in surfaces(
+        "落实本市推进社区卫生服务高质量发展实施方案，强化创新。", "Regulation")
+    # Without an edition, 和 still ends what came before: two items, not one name.
+    assert "护理建设和人才培养三年行动计划" not in surfaces("推进护理建设和人才培养三年行动计划。", "Regulation")
