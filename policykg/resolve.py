@@ -650,7 +650,8 @@ def _edition_by_year(named: list[tuple[Mention, str, str]], plans: list[Extracte
 
 
 def _mark_implements(plan: ExtractedPlan) -> None:
-    """``Mention.implements``: a trigger (落实, 贯彻, 实施 …) stands before the name in its clause."""
+    """``Mention.implements``: a trigger (落实, 贯彻, 实施 …) stands before the name in its clause,
+    outside any title (《浙江省实施〈X法〉办法》 does not commit a plan to carrying out X)."""
     data = aliases()
     triggers = sorted(data.get("implements_triggers") or (), key=len, reverse=True)
     window = int(data.get("implements_window", 8))
@@ -662,11 +663,19 @@ def _mark_implements(plan: ExtractedPlan) -> None:
             continue
         i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
         lo = sentences[m.sentence].start if 0 <= m.sentence < len(sentences) else 0
-        before = text[max(lo, i - window):i]
-        cut = list(_CLAUSE_END.finditer(before))
+        start = max(lo, i - window)
+        cut = list(_CLAUSE_END.finditer(text, start, i))
         if cut:
-            before = before[cut[-1].end():]
-        m.implements = any(t in before for t in triggers)
+            start = cut[-1].end()
+        before = text[start:i]
+        m.implements = any(k >= 0 and not _inside_title(text, lo, start + k)
+                           for k in (before.rfind(t) for t in triggers))
+
+
+def _inside_title(text: str, lo: int, pos: int) -> bool:
+    """Whether ``pos`` stands inside a 《》 or 〈〉 title opened after ``lo``."""
+    head = text[lo:pos]
+    return head.count("《") > head.count("》") or head.count("〈") > head.count("〉")
 
 
 def _attach(mention: Mention, name: str, rule: str, entities: dict[str, Entity]) -> Entity:

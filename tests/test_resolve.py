@@ -193,6 +193,15 @@ def test_implements_marks_trigger_in_the_same_clause():
     assert first.entity_id == second.entity_id == "Program:健康江苏行动"
 
 
+def test_a_trigger_inside_a_title_commits_to_nothing():
+    text = "开展《江苏省实施〈中华人民共和国护理法〉办法》调研，落实《甲条例》《乙办法》。"
+    names = ["江苏省实施〈中华人民共和国护理法〉办法", "中华人民共和国护理法", "甲条例", "乙办法"]
+    plan = _plan("a.txt", JIADING_META, [], text=text)
+    plan.mentions[:] = [_mention("a.txt", text, n, "Regulation", text.index(n)) for n in names]
+    resolve([plan])
+    assert [m.implements for m in plan.mentions] == [False, False, True, True]
+
+
 def test_own_city_after_benshi():
     text = "落实本市护理提升行动(2026-2028年)，推进本市国家示范项目，推进全市“早筛”。"
     plan = _plan("a.txt", JIADING_META, [("护理提升行动(2026-2028年)", "Program"), ("国家示范项目", "Program"),
