@@ -8,7 +8,8 @@
   lines, navigation, footers and other boilerplate dropped); when trafilatura finds no main
   text, the text of every block element by lxml, without script/style/nav/header/footer.
 * ``.docx``: python-docx, body paragraphs and tables in document order (one line per
-  paragraph, one line per table cell).
+  paragraph, one line per table cell), with the labels of Word's automatic numbering
+  (一、 1. （1）) put back in front of numbered paragraphs.
 * ``.pdf``: pypdf's text layer, page by page. A PDF without one is refused ("no text layer
   (scanned?)"): OCR is not attempted.
 
@@ -190,9 +191,10 @@ def _read_docx(path: Path) -> str:
         except PackageNotFoundError:
             raise UnreadableFile("not a readable .docx (a zip archive, but not a Word document)", "corrupt") from None
         lines: list[str] = []
+        numbering = _ListNumbering(document)
         for child in document.element.body.iterchildren():
             if child.tag == qn("w:p"):
-                lines.append(Paragraph(child, document).text)
+                lines.append(numbering.label(child) + Paragraph(child, document).text)
             elif child.tag == qn("w:tbl"):
                 lines.extend(_table_lines(Table(child, document)))
     except UnreadableFile:
@@ -200,6 +202,81 @@ def _read_docx(path: Path) -> str:
     except Exception as exc:  # noqa: BLE001  zipfile, python-docx and lxml raise many kinds
         raise UnreadableFile(f"not a readable .docx (truncated or corrupt: {_why(exc)})", "corrupt") from None
     return "\n".join(lines)
+
+
+class _ListNumbering:
+    """The labels Word draws in front of numbered paragraphs (一、 1. （1）), which python-docx's
+    ``Paragraph.text`` leaves out: without them a plan loses its parts and tasks.
+
+    Reads ``numbering.xml``: each ``w:num`` points at an abstract list whose levels give a start,
+    a format (decimal, Chinese counting …) and a text such as ``%1、`` or ``（%2）``. Counters run
+    per abstract list; a level's count restarts when a higher level moves on. Bullets and
+    numbering that comes only from a paragraph style get no label.
+    """
+
+    _FORMATS = {
+        "decimal": str, "decimalZero": lambda n: f"{n:02d}",
+        "chineseCounting": lambda n: _chinese(n), "chineseCountingThousand": lambda n: _chinese(n),
+        "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+        "upperLetter": lambda n: chr(64 + (n - 1) % 26 + 1), "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1),
+        "decimalEnclosedCircle": lambda n: chr(0x245F + n) if 1 <= n <= 20 else str(n),
+    }
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # abstract id → level → (start, format, text)
+        self.abstract_of: dict[str, str] = {}  # num id → abstract id
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):  # a document without lists
+            return
+        for abstract in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in abstract.findall(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    int(self._val(lvl, "w:start") or 1), self._val(lvl, "w:numFmt") or "decimal",
+                    self._val(lvl, "w:lvlText") or "")
+            self.levels[abstract.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            self.abstract_of[num.get(qn("w:numId"))] = self._val(num, "w:abstractNumId")
+
+    def _val(self, el, tag: str) -> str | None:
+        child = el.find(self._qn(tag))
+        return None if child is None else child.get(self._qn("w:val"))
+
+    def label(self, paragraph) -> str:
+        qn = self._qn
+        num_pr = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is None or not self.levels:
+            return ""
+        abstract = self.abstract_of.get(self._val(num_pr, "w:numId") or "")
+        levels = self.levels.get(abstract or "")
+        ilvl = int(self._val(num_pr, "w:ilvl") or 0)
+        if not levels or ilvl not in levels:
+            return ""
+        counts = self.counters.setdefault(abstract, {})
+        counts[ilvl] = counts.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        _, fmt, text = levels[ilvl]
+        if fmt not in self._FORMATS:  # bullet, none, or a format a plan does not use
+            return ""
+
+        def number(match: re.Match) -> str:
+            k = int(match.group(1)) - 1
+            start, level_fmt, _ = levels.get(k, (1, "decimal", ""))
+            return self._FORMATS.get(level_fmt, str)(counts.get(k, start))
+
+        return re.sub(r"%([1-9])", number, text)
+
+
+def _chinese(n: int) -> str:
+    import jionlp
+
+    return jionlp.money_num2char(n, sim_or_tra="sim")
 
 
 def _table_lines(table) -> list[str]:

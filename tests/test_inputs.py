@@ -360,3 +360,39 @@ def test_docx_table_every_cell_once_in_order(tmp_path):
     cells = [f"格{r}-{c}" for r in range(1, rows) for c in range(cols)]
     positions = [text.index(cell) for cell in cells]  # every cell, none dropped
     assert positions == sorted(positions)
+
+
+def _numbered_docx(path: Path) -> Path:
+    """A Word file whose parts (一、) and tasks (1.) are automatic numbering, as Word saves it."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    items = [(None, "2026年某市卫生健康工作要点"), (0, "深化医改"), (1, "推进医联体建设。"), (1, "加强基层能力。"),
+             (0, "强化公共卫生"), (1, "完善疾控体系。"), (None, "某市卫生健康委员会")]
+    for level, text in items:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    document.save(path)
+    return path
+
+
+def test_docx_automatic_numbering_is_put_back(tmp_path):
+    doc = read_document(_numbered_docx(tmp_path / "numbered.docx"))
+    assert doc.original.splitlines() == [
+        "2026年某市卫生健康工作要点", "一、深化医改", "1.推进医联体建设。", "2.加强基层能力。",
+        "二、强化公共卫生", "1.完善疾控体系。", "某市卫生健康委员会"]
+    from policykg.extract.structure import parse_structure
+
+    structure = parse_structure(doc)
+    assert (len(structure.parts), len(structure.tasks)) == (2, 3)
