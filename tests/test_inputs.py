@@ -396,3 +396,12 @@ def test_docx_automatic_numbering_is_put_back(tmp_path):
 
     structure = parse_structure(doc)
     assert (len(structure.parts), len(structure.tasks)) == (2, 3)
+
+
+def test_a_symlink_loop_in_a_folder_is_walked_once(tmp_path):
+    from policykg.build import input_files
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "a.txt").write_text("\n".join(plan_lines(2021)), encoding="utf-8")
+    (tmp_path / "plans" / "back").symlink_to(tmp_path, target_is_directory=True)
+    assert input_files([tmp_path]) == [tmp_path / "plans" / "a.txt"]
