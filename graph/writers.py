@@ -117,9 +117,30 @@ def _write_table(path: Path, header: list, body: list) -> Path:
     return path
 
 
-def write_all(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
+def write_all(graph: nx.MultiDiGraph, out_dir: Path, workers: int = 1) -> list[Path]:
+    """graph.json, graph.graphml and the CSV folder. With ``workers > 1`` (where processes fork)
+    GraphML, the slowest, is written by a child process while this one writes the rest."""
     out_dir = Path(out_dir)
+    graphml = out_dir / GRAPH_GRAPHML
+    child = _start_fork(write_graphml, graph, graphml) if workers > 1 else None
+    if child is None:
+        write_graphml(graph, graphml)
     write_json(graph, out_dir / GRAPH_JSON)
-    write_graphml(graph, out_dir / GRAPH_GRAPHML)
     csvs = write_csv(graph, out_dir / CSV_DIR)
-    return [out_dir / GRAPH_JSON, out_dir / GRAPH_GRAPHML, *csvs]
+    if child is not None:
+        child.join()
+        if child.exitcode != 0:
+            raise OSError(f"writing {graphml} failed in a child process (exit code {child.exitcode})")
+    return [out_dir / GRAPH_JSON, graphml, *csvs]
+
+
+def _start_fork(target, *args):
+    """Run ``target(*args)`` in a forked process (it shares the graph without pickling); None
+    where there is no fork."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    process = multiprocessing.get_context("fork").Process(target=target, args=args, daemon=True)
+    process.start()
+    return process

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def cli():
               default=build_lib.DEFAULT_MAX_SIZE / 1e6, show_default=True, metavar="MB",
               help="Skip input files larger than this many megabytes.")
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Extract in N processes (0: one per CPU). The output is the same for any N.")
+              help="Extract in N processes and write the output files side by side (0: one per CPU). The output is the same for any N.")
 @quiet_option
 def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, quiet):
     """Extract, resolve and link the plans in PATHS; write the graph to --out.
@@ -127,7 +128,7 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
         raise click.ClickException(f"none of {len(files)} files could be read as a plan "
                                    f"({_problem_counts(problems)}); nothing written")
     result = build_lib.assemble(plans, problems)
-    written = writers.write_all(result.graph, out_dir)
+    written = writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1)
     _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
     if to_neo4j:
         _load(result.graph, connection, quiet)

@@ -67,3 +67,12 @@ def test_writers_round_trip(seeds_build, tmp_path):
     assert header.startswith("id:ID,") and header.endswith(":LABEL")
     data = json.loads((tmp_path / writers.GRAPH_JSON).read_text(encoding="utf-8"))
     assert {"nodes", "edges"} <= set(data)
+
+
+def test_writers_side_by_side_write_the_same_files(seeds_build, tmp_path):
+    one = writers.write_all(seeds_build.graph, tmp_path / "one")
+    two = writers.write_all(seeds_build.graph, tmp_path / "two", workers=2)
+    assert [p.relative_to(tmp_path / "one") for p in one] == [p.relative_to(tmp_path / "two") for p in two]
+    for a, b in zip(one, two):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert not [p for p in (tmp_path / "two").rglob(".*")]  # no temporary file left behind
