@@ -248,3 +248,9 @@ def test_an_edition_keeps_its_he_and_an_owned_title_its_verb():
 def test_places_by_their_initials_are_one_region():
     assert "苏-锡-常" in surfaces("推进苏-锡-常三地医疗协作。", "Region")
     assert not surfaces("完善市-区-街三级网络。", "Region")
+
+
+def test_named_zones_start_after_the_verb():
+    assert "张江科学城" in surfaces("对接张江科学城医疗配套。", "Region")
+    assert not surfaces("加快建设科学城。", "Region")
+    assert not surfaces("支持医疗器械、生物医药等企业发展。", "Organization")
