@@ -25,11 +25,10 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import spacy
+import numpy as np
 import yaml
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 CANDIDATES_KEY = "candidates"
@@ -260,12 +259,11 @@ class CandidateProposer:
         macros = {**lex.get("macros", {}), "REGION": region_alternation(gazetteer)}
         self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
         self.boundaries = Boundaries(lex)
-        self.gazetteer = Gazetteer.from_data(gazetteer, nlp)
+        self.gazetteer = Gazetteer.from_data(gazetteer)
         self.region_names = _region_names(gazetteer)
         self.hospital_list = re.compile(lex["hospital_list"]) if lex.get("hospital_list") else None
 
-    def propose(self, text: str, context: dict | None = None, doc: Doc | None = None,
-                offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
+    def propose(self, text: str, context: dict | None = None) -> list[Candidate]:
         found: list[Candidate] = []
         for p in self.patterns:
             for m in p.regex.finditer(text):
@@ -298,7 +296,7 @@ class CandidateProposer:
             if len(title) >= 4:
                 for m in re.finditer(re.escape(title), text):
                     found.append(Candidate(m.start(), m.end(), "Plan", 100, "plan.title"))
-        found.extend(self.gazetteer.find(text, context or {}, doc, offsets))
+        found.extend(self.gazetteer.find(text, context or {}))
         return found
 
     def _hospital_list(self, text: str) -> list[Candidate]:
@@ -319,7 +317,7 @@ class CandidateProposer:
         starts, ends = _token_offsets(doc)
         n = len(text)
         out = []
-        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY), doc, (starts, ends)):
+        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY)):
             # doc.char_span(c.start, c.end, alignment_mode="expand") on plain offsets: the span
             # of all tokens the range touches, minus a token whose trailing space it starts on.
             s, e = c.start, c.end
@@ -386,15 +384,18 @@ class Gazetteer:
     (青浦、吴江、嘉善). Towns (徐泾镇) count in the plan's province only.
     """
 
-    def __init__(self, entries: dict[str, tuple[str, int, str, frozenset]], nlp: Language | None = None,
-                 list_joiners: str = "、-—和与及"):
-        # spaCy's PhraseMatcher (hash lookups in C) over the character tokens of the zh
-        # tokenizer: a regex alternation of ~45,000 place names costs more than tokenising.
+    def __init__(self, entries: dict[str, tuple[str, int, str, frozenset]], list_joiners: str = "、-—和与及"):
         self.entries = entries
-        self.nlp = nlp or spacy.blank("zh")
-        self.matcher = PhraseMatcher(self.nlp.vocab)
-        if entries:
-            self.matcher.add("GAZETTEER", list(self.nlp.tokenizer.pipe(sorted(entries))))
+        # Where a name may start: its first two characters, and which lengths to try there,
+        # longest first. One-character names (none by default) are found by a regex.
+        lengths: dict[str, set[int]] = {}
+        for surface in entries:
+            if len(surface) >= 2:
+                lengths.setdefault(surface[:2], set()).add(len(surface))
+        singles = sorted(surface for surface in entries if len(surface) == 1)
+        self.single = re.compile("[" + "".join(map(re.escape, singles)) + "]") if singles else None
+        self.lengths = {head: sorted(found, reverse=True) for head, found in lengths.items()}
+        self.heads = np.array(sorted(_pair_codes(head)[0] for head in self.lengths), dtype=np.uint64)
         self.joiners = set(list_joiners)
         self.continuations = ("门",)
 
@@ -407,27 +408,36 @@ class Gazetteer:
         return kind == "always" or (context or {}).get("province") in provinces
 
     @classmethod
-    def from_data(cls, name: str, nlp: Language | None = None) -> "Gazetteer":
-        return cls(_gazetteer_entries(name), nlp)
+    def from_data(cls, name: str) -> "Gazetteer":
+        return cls(_gazetteer_entries(name))
 
-    def find(self, text: str, context: dict | None = None, doc: Doc | None = None,
-             offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
-        if not self.entries:
-            return []
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        """Every (start, end) where a name occurs, overlapping ones too, by start then longest first.
+
+        ~45,000 names: a regex alternation of them costs more than tokenising, an Aho-Corasick
+        automaton over Chinese characters almost as much. Instead numpy finds the few positions
+        where a name's first two characters stand, and only there are substrings looked up.
+        """
+        found = []
+        if len(text) >= 2 and len(self.heads):
+            pairs = _pair_codes(text)
+            slot = np.searchsorted(self.heads, pairs)
+            slot[slot == len(self.heads)] = 0
+            entries, lengths, n = self.entries, self.lengths, len(text)
+            for start in np.flatnonzero(self.heads[slot] == pairs).tolist():
+                for size in lengths[text[start:start + 2]]:
+                    if start + size <= n and text[start:start + size] in entries:
+                        found.append((start, start + size))
+        if self.single is not None:
+            found += [(m.start(), m.end()) for m in self.single.finditer(text)]
+            found.sort(key=lambda m: (m[0], -m[1]))
+        return found
+
+    def find(self, text: str, context: dict | None = None) -> list[Candidate]:
         province = (context or {}).get("province")
-        if doc is None:
-            doc = self.nlp.make_doc(text)
-            offsets = None
-        if offsets is None:
-            offsets = _token_offsets(doc)
-        tok_start, tok_end = offsets
         hits = []
-        for _, ts, te in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
-            start, end = tok_start[ts], tok_end[te - 1]
-            surface = text[start:end]
-            if surface not in self.entries:
-                continue
-            label, priority, kind, provinces = self.entries[surface]
+        for start, end in self.occurrences(text):
+            label, priority, kind, provinces = self.entries[text[start:end]]
             if text.startswith(self.continuations, end):
                 continue  # 教育部门, 财政部门: a word goes on
             if kind == "always":
@@ -447,6 +457,12 @@ class Gazetteer:
                         if len(gap) == 1 and gap in self.joiners:
                             h[5] = True
         return [Candidate(h[0], h[1], h[2], h[3], "gazetteer") for h in hits if h[5]]
+
+
+def _pair_codes(text: str) -> np.ndarray:
+    """One number per pair of neighbouring characters: (code of text[i]) << 21 | code of text[i+1]."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    return codes[:-1] << 21 | codes[1:]
 
 
 @cache

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from policykg.extract import components  # noqa: F401  (registers the factories)
-from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.structure import locate, parse_structure
 
@@ -76,9 +76,11 @@ def _plan_title_variants(meta: PlanMeta) -> set[str]:
     return {title}
 
 
-def extract(document: Document, nlp: Language | None = None) -> ExtractedPlan:
+def extract(document: Document, nlp: Language | None = None, structure: Structure | None = None) -> ExtractedPlan:
+    """The plan's mentions, metadata and outline; ``structure`` if the caller parsed it already."""
     nlp = nlp or build_nlp()
-    structure = parse_structure(document)
+    if structure is None:
+        structure = parse_structure(document)
     meta = extract_metadata(document, structure)
     titles = _plan_title_variants(meta)
     doc = _make_doc(nlp, document.text)
