@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -314,23 +314,14 @@ class CandidateProposer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _doc_text(doc)  # Doc.text joins every token again: compute it once, share it
-        starts, ends = _token_offsets(doc)
         n = len(text)
         out = []
         for c in self.propose(text, doc.user_data.get(CONTEXT_KEY)):
-            # doc.char_span(c.start, c.end, alignment_mode="expand") on plain offsets: the span
-            # of all tokens the range touches, minus a token whose trailing space it starts on.
-            s, e = c.start, c.end
-            if not 0 <= s < n or not 0 < e <= n:
+            if not 0 <= c.start < n or not 0 < c.end <= n:
                 continue
-            ts = _token_by_char(starts, s)
-            te = _token_by_char(starts, e - 1) + 1
-            if s == ends[ts]:
-                ts += 1
-            if ts > te:
-                continue
-            out.append(SpanCandidate(starts[ts] if ts < te else s, ends[te - 1] if ts < te else s,
-                                     ts, te, c.label, c.priority, c.rule))
+            span = char_token_span(text, c.start, c.end)
+            if span is not None:
+                out.append(SpanCandidate(span[0], span[1], c.label, c.priority, c.rule))
         # The ranking priority of a character range is the one its *last* candidate carries:
         # as with the former Span extension ``pkg_priority``, which spaCy stores per
         # (start_char, end_char), so candidates on the same range shared one value.
@@ -341,14 +332,52 @@ class CandidateProposer:
         return doc
 
 
+def char_token_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``doc.char_span(start, end, alignment_mode="expand")`` for the pipeline's character
+    tokens, on the plain text: the range of all tokens it touches, minus a token whose
+    trailing space it starts on; None if that leaves no token.
+
+    The tokens (``pipeline._make_doc``): each non-space character; one " " right after one is
+    its trailing space; any other whitespace run is a token. Most ranges start and end on a
+    character and stay as they are.
+    """
+    first, last = text[start], text[end - 1]
+    if not first.isspace() and not last.isspace():
+        return start, end
+    if first.isspace():
+        run = _whitespace_run_start(text, start)
+        if run and text[run] == " ":  # the run's first space trails the character before it
+            if start == run and end == start + 1:
+                return None  # only that trailing space
+            start = run + 1
+        else:
+            start = run
+    if last.isspace():
+        run = _whitespace_run_start(text, end - 1)
+        if run and text[run] == " " and end - 1 == run:
+            end = run  # ends on a trailing space: the token before it
+        else:
+            m = _SPACE_RUN.match(text, end - 1)
+            end = m.end()
+    return start, end
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _whitespace_run_start(text: str, pos: int) -> int:
+    """Where the run of whitespace that holds ``pos`` begins."""
+    while pos and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
 @dataclass(slots=True)
 class SpanCandidate:
     """A candidate aligned to tokens: what ``doc.char_span(..., "expand")`` would cover."""
 
     start_char: int
     end_char: int
-    start: int  # token offsets
-    end: int
     label: str
     priority: int
     rule: str
@@ -356,23 +385,6 @@ class SpanCandidate:
 
 def _user_key(key: str) -> str:
     return "policykg_" + key
-
-
-def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
-    """Token starts and token ends (without trailing space), as character offsets."""
-    if not len(doc):
-        return [], []
-    arr = doc.to_array([IDX, LENGTH])
-    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
-
-
-def _token_by_char(starts: list[int], pos: int) -> int:
-    """The token whose text or trailing space holds character ``pos`` (Doc's token_by_char).
-
-    Tokens and their trailing spaces tile ``doc.text``, so it is the last one starting at or
-    before ``pos``.
-    """
-    return bisect_right(starts, pos) - 1
 
 
 class Gazetteer:
@@ -632,22 +644,34 @@ class SpanSelector:
         if drop:
             kept = [s for s in kept if (s.start_char, s.end_char, s.label) not in drop]
         ranked = sorted(kept, key=lambda s: (s.start_char - s.end_char, -s.priority, s.start_char))
-        taken = bytearray(len(doc))
+        taken = bytearray(len(doc_text))  # characters already in a chosen span
         chosen = []
         for c in ranked:
-            if any(taken[c.start:c.end]):
+            if taken.find(1, c.start_char, c.end_char) >= 0:
                 continue
-            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+            taken[c.start_char:c.end_char] = b"\x01" * (c.end_char - c.start_char)
             chosen.append(c)
-        chosen.sort(key=lambda s: s.start)
+        chosen.sort(key=lambda s: s.start_char)
         spans = []
         for c in chosen:
-            span = Span(doc, c.start, c.end, label=c.label, kb_id=c.rule)
+            span = doc.char_span(c.start_char, c.end_char, label=c.label, kb_id=c.rule)
             span._.pkg_priority = c.priority
             spans.append(span)
         doc.spans[self.spans_key] = spans
-        doc.set_ents(spans)  # what ``doc.ents = spans`` does, without copying every span first
+        _set_ents(doc, spans)
         return doc
+
+
+def _set_ents(doc: Doc, spans: list[Span]) -> None:
+    """``doc.set_ents(spans)``: the spans become the entities, every other token is O.
+
+    set_ents marks the other tokens one by one against a Python set, which for one token per
+    character costs as much as finding the entities; from_array marks them all in C first.
+    """
+    outside = np.zeros((len(doc), 2), dtype=np.uint64)
+    outside[:, 0] = 2  # ENT_IOB "O", ENT_TYPE none
+    doc.from_array([ENT_IOB, ENT_TYPE], outside)
+    doc.set_ents(spans, default="unmodified")
 
 
 @Language.factory(

@@ -183,3 +183,38 @@ def test_fast_char_tokens_equal_spacys(text):
     nlp = build_nlp()
     ours, theirs = _make_doc(nlp, text), nlp.make_doc(text)
     assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+
+
+def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
+    """The reference: the tokens a character range touches, minus a token whose trailing
+    space it starts on (doc.char_span(..., alignment_mode="expand"), token by token)."""
+    tokens = [t for t in doc if t.idx + len(t.text_with_ws) > start and t.idx < end]
+    if tokens and tokens[0].whitespace_ and start == tokens[0].idx + len(tokens[0].text):
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), min_size=1, max_size=30), st.data())
+@settings(max_examples=500, deadline=None)
+def test_char_token_span_equals_expanding_over_the_tokens(text, data):
+    """components.char_token_span works on the plain text as if on pipeline._make_doc's tokens."""
+    from policykg.extract.components import char_token_span
+    from policykg.extract.pipeline import _make_doc, build_nlp
+
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    doc = _make_doc(build_nlp(), text)
+    assert char_token_span(text, start, end) == _expand_on_tokens(doc, start, end)
+
+
+def test_entities_mark_every_other_token_outside():
+    from policykg.extract.pipeline import _make_doc, build_nlp
+
+    nlp = build_nlp()
+    doc = _make_doc(nlp, "推进健康上海行动。上海市卫生健康委员会")
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert [e.text for e in doc.ents] == ["健康上海行动", "上海市卫生健康委员会"]
+    assert {t.ent_iob_ for t in doc if t.ent_type == 0} == {"O"}
