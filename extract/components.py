@@ -398,16 +398,19 @@ class Gazetteer:
 
     def __init__(self, entries: dict[str, tuple[str, int, str, frozenset]], list_joiners: str = "、-—和与及"):
         self.entries = entries
-        # Where a name may start: its first two characters, and which lengths to try there,
-        # longest first. One-character names (none by default) are found by a regex.
-        lengths: dict[str, set[int]] = {}
+        # Where a name may start: a two-character name, or the first three characters of a
+        # longer one (with the lengths to try there, longest first). One-character names
+        # (none by default) are found by a regex.
+        longer: dict[str, set[int]] = {}
         for surface in entries:
-            if len(surface) >= 2:
-                lengths.setdefault(surface[:2], set()).add(len(surface))
+            if len(surface) >= 3:
+                longer.setdefault(surface[:3], set()).add(len(surface))
+        self.prefixes = {head: sorted(sizes, reverse=True) for head, sizes in longer.items()}
+        self.pairs = {surface for surface in entries if len(surface) == 2}
+        self.pair_slots = _slot_marks(self.pairs, 2)
+        self.prefix_slots = _slot_marks(self.prefixes, 3)
         singles = sorted(surface for surface in entries if len(surface) == 1)
         self.single = re.compile("[" + "".join(map(re.escape, singles)) + "]") if singles else None
-        self.lengths = {head: sorted(found, reverse=True) for head, found in lengths.items()}
-        self.heads = np.array(sorted(_pair_codes(head)[0] for head in self.lengths), dtype=np.uint64)
         self.joiners = set(list_joiners)
         self.continuations = ("门",)
 
@@ -427,19 +430,24 @@ class Gazetteer:
         """Every (start, end) where a name occurs, overlapping ones too, by start then longest first.
 
         ~45,000 names: a regex alternation of them costs more than tokenising, an Aho-Corasick
-        automaton over Chinese characters almost as much. Instead numpy finds the few positions
-        where a name's first two characters stand, and only there are substrings looked up.
+        automaton over Chinese characters almost as much. Instead numpy marks the positions
+        where a two-character name or a longer name's first three characters may stand (a
+        hash slot taken), and only there are substrings looked up.
         """
+        n = len(text)
         found = []
-        if len(text) >= 2 and len(self.heads):
-            pairs = _pair_codes(text)
-            slot = np.searchsorted(self.heads, pairs)
-            slot[slot == len(self.heads)] = 0
-            entries, lengths, n = self.entries, self.lengths, len(text)
-            for start in np.flatnonzero(self.heads[slot] == pairs).tolist():
-                for size in lengths[text[start:start + 2]]:
+        if n >= 2 and self.entries:
+            codes = _code_points(text)
+            maybe = self.pair_slots[_slots(codes, 2)]
+            if n >= 3:
+                maybe[:-1] |= self.prefix_slots[_slots(codes, 3)]
+            entries, prefixes, pairs = self.entries, self.prefixes, self.pairs
+            for start in np.flatnonzero(maybe).tolist():
+                for size in prefixes.get(text[start:start + 3], ()):
                     if start + size <= n and text[start:start + size] in entries:
                         found.append((start, start + size))
+                if text[start:start + 2] in pairs:
+                    found.append((start, start + 2))
         if self.single is not None:
             found += [(m.start(), m.end()) for m in self.single.finditer(text)]
             found.sort(key=lambda m: (m[0], -m[1]))
@@ -471,10 +479,34 @@ class Gazetteer:
         return [Candidate(h[0], h[1], h[2], h[3], "gazetteer") for h in hits if h[5]]
 
 
-def _pair_codes(text: str) -> np.ndarray:
-    """One number per pair of neighbouring characters: (code of text[i]) << 21 | code of text[i+1]."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    return codes[:-1] << 21 | codes[1:]
+_SLOT_BITS = 22  # 4 M hash slots: few false marks for ~45,000 keys, and each is checked
+_SLOT_HASH = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2**64/φ
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _slots(codes: np.ndarray, width: int) -> np.ndarray:
+    """The hash slot of every run of ``width`` (2 or 3) characters in a text's code points."""
+    n = len(codes) - width + 1
+    return _hash([codes[k:k + n] for k in range(width)])
+
+
+def _slot_marks(keys, width: int) -> np.ndarray:
+    """A flag per hash slot: is it the slot of one of the keys (strings of ``width`` characters)?"""
+    marks = np.zeros(1 << _SLOT_BITS, dtype=bool)
+    codes = _code_points("".join(keys)).reshape(-1, width)  # one row per key
+    marks[_hash([codes[:, k] for k in range(width)])] = True
+    return marks
+
+
+def _hash(columns: list[np.ndarray]) -> np.ndarray:
+    """Hash slots of the code points in the columns side by side (21 bits each)."""
+    key = columns[0].copy()
+    for column in columns[1:]:
+        key = key << np.uint64(21) | column
+    return (key * _SLOT_HASH) >> np.uint64(64 - _SLOT_BITS)
 
 
 @cache
