@@ -140,9 +140,12 @@ class Boundaries:
         lo = max(0, start - max_left)
         breaker = self.clause_break if mode == "clause" else self.name_break
         # A break right before the head (九项|准则) leaves no name: it does not count.
-        breaks = [m.end() for m in breaker.finditer(text, lo, start) if m.end() < start or len(m.group()) == 1]
-        left = breaks[-1] if breaks else lo
-        if not breaks and lo > 0:
+        last_break = None
+        for m in breaker.finditer(text, lo, start):
+            if m.end() < start or m.end() - m.start() == 1:
+                last_break = m.end()
+        left = lo if last_break is None else last_break
+        if last_break is None and lo > 0:
             if mode == "clause":
                 return None  # the clause runs past the window: no trustworthy left edge
             if mode == "prefix":
@@ -293,9 +296,11 @@ class CandidateProposer:
         if self.hospital_list is not None:
             found.extend(self._hospital_list(text))
         for title in (context or {}).get("titles", ()):
-            if len(title) >= 4:
-                for m in re.finditer(re.escape(title), text):
-                    found.append(Candidate(m.start(), m.end(), "Plan", 100, "plan.title"))
+            if len(title) >= 4:  # every occurrence, left to right, none overlapping
+                k = text.find(title)
+                while k >= 0:
+                    found.append(Candidate(k, k + len(title), "Plan", 100, "plan.title"))
+                    k = text.find(title, k + len(title))
         found.extend(self.gazetteer.find(text, context or {}))
         return found
 

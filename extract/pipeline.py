@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from policykg.extract import components  # noqa: F401  (registers the factories)
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.metadata import extract_metadata
-from policykg.extract.structure import locate, parse_structure
+from policykg.extract.structure import locator, parse_structure
 
 LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
 _SPACES = re.compile(r"\s+")
@@ -92,12 +92,13 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
     mentions = []
     text = document.text  # == doc.text: slice it rather than join each span's tokens again
     name = document.name
+    locate = locator(structure)
     for span in doc.spans[components.ENTITIES_KEY]:
         span_start, span_end = span.start_char, span.end_char
         surface = text[span_start:span_end]  # == span.text
         start, end = document.original_span(span_start, span_end)
         label = "Plan" if surface in titles else span.label_
-        part, task, sentence = locate(structure, span_start)
+        part, task, sentence = locate(span_start)
         mentions.append(
             Mention(
                 doc=name,
