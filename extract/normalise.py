@@ -32,6 +32,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from policykg.extract.anchors import anchored
 from policykg.extract.document import Document
 
 __all__ = ["decode", "normalise", "read_document", "chrome_spans", "CANONICAL_PUNCT"]
@@ -215,6 +216,12 @@ def _chrome_regex() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
 
 
+@cache
+def _chrome_finder():
+    """The chrome regex, tried only where a line starts or a literal stands (same matches)."""
+    return anchored(_chrome_regex())
+
+
 # Markdown bold, zero-width characters, stray BOMs and control characters (\t \n kept).
 _NOISE = re.compile(r"\*\*|[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 
@@ -222,7 +229,7 @@ _NOISE = re.compile(r"\*\*|[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 def chrome_spans(original: str) -> list[tuple[int, int]]:
     """Half-open ranges of ``original`` that are page chrome (dropped from ``text``)."""
     work = _substitute(original)
-    return [m.span() for m in _chrome_regex().finditer(work) if m.end() > m.start()]
+    return [m.span() for m in _chrome_finder().finditer(work) if m.end() > m.start()]
 
 
 _KEPT = re.compile(rb"\x01+")
@@ -334,7 +341,7 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     notes = ["converted traditional characters"] if simplified != original else []
     work = _substitute(original, simplified)
     offsets = list(range(len(original)))
-    spans = [m.span() for m in _chrome_regex().finditer(work)]
+    spans = [m.span() for m in _chrome_finder().finditer(work)]
     spans += [m.span() for m in _NOISE.finditer(work)]
     spans.sort()
     work, offsets = _drop(work, offsets, spans)
