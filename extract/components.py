@@ -347,7 +347,7 @@ def char_token_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     tokens, on the plain text: the range of all tokens it touches, minus a token whose
     trailing space it starts on; None if that leaves no token.
 
-    The tokens (``pipeline._make_doc``): each non-space character; one " " right after one is
+    The tokens (``tokenizer.CharTokenizer``): each non-space character; one " " right after one is
     its trailing space; any other whitespace run is a token. Most ranges start and end on a
     character and stay as they are.
     """

@@ -16,54 +16,20 @@ import re
 from functools import cache
 
 import spacy
-from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from policykg.extract import components  # noqa: F401  (registers the factories)
+from policykg.extract import components, tokenizer  # noqa: F401  (register the factories and the tokenizer)
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.structure import locator, parse_structure
 
 LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
 _SPACES = re.compile(r"\s+")
-_WHITESPACE_RUNS = re.compile(r"(\s+)")
-
-
-def _make_doc(nlp: Language, text: str) -> Doc:
-    """``nlp.make_doc(text)``, without spaCy's quadratic re-alignment for character tokens.
-
-    The zh tokenizer in "char" mode makes one token per character and aligns them with
-    ``util.get_words_and_spaces``, which slices the rest of the text for every character.
-    The same tokens: each non-space character is a token; one " " right after it is its
-    trailing space; any other run of whitespace is a token of its own.
-    """
-    tokenizer = nlp.tokenizer
-    if (type(tokenizer) is not ChineseTokenizer or tokenizer.segmenter != Segmenter.char
-            or len(text) > nlp.max_length):
-        return nlp.make_doc(text)
-    words: list[str] = []
-    spaces: list[bool] = []
-    pieces = _WHITESPACE_RUNS.split(text)  # chunk, run, chunk, run, …, chunk
-    for i, piece in enumerate(pieces):
-        if not piece:
-            continue
-        if i % 2 == 0:
-            words.extend(piece)
-            spaces.extend([False] * len(piece))
-            continue
-        if i and pieces[i - 1] and piece[0] == " ":
-            spaces[-1] = True
-            piece = piece[1:]
-        if piece:
-            words.append(piece)
-            spaces.append(False)
-    return Doc(tokenizer.vocab, words=words, spaces=spaces)
 
 
 @cache
 def build_nlp() -> Language:
-    nlp = spacy.blank("zh")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     nlp.add_pipe("policykg_candidates")
     nlp.add_pipe("policykg_select")
     return nlp
@@ -83,7 +49,7 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
         structure = parse_structure(document)
     meta = extract_metadata(document, structure)
     titles = _plan_title_variants(meta)
-    doc = _make_doc(nlp, document.text)
+    doc = nlp.make_doc(document.text)
     doc.user_data[components.CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
                                              "level": meta.level, "titles": sorted(titles)}
     doc.user_data[components.TEXT_KEY] = document.text

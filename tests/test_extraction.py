@@ -176,13 +176,24 @@ def test_healthy_x_needs_a_place_the_plan_can_mean():
 
 @given(st.text(alphabet=st.sampled_from(list("中文 \t\r\n\u3000\xa0ab1、。")), max_size=60))
 @settings(max_examples=300, deadline=None)
-def test_fast_char_tokens_equal_spacys(text):
-    """pipeline._make_doc must give exactly the tokens and spaces of spaCy's zh char tokenizer."""
-    from policykg.extract.pipeline import _make_doc, build_nlp
+def test_char_tokenizer_equals_spacys(text):
+    """The pipeline's tokenizer gives exactly the tokens and spaces of spaCy's zh char tokenizer."""
+    import spacy
+
+    from policykg.extract.pipeline import build_nlp
+
+    ours, theirs = build_nlp().make_doc(text), spacy.blank("zh").make_doc(text)
+    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    assert ours.text == text
+
+
+def test_char_tokenizer_relearns_strings_a_memory_zone_dropped():
+    from policykg.extract.pipeline import build_nlp
 
     nlp = build_nlp()
-    ours, theirs = _make_doc(nlp, text), nlp.make_doc(text)
-    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    with nlp.memory_zone():
+        nlp.make_doc("𠀀𠀁 x")  # characters no plan had: their strings live in the zone only
+    assert [t.text for t in nlp.make_doc("𠀀𠀁 x")] == ["𠀀", "𠀁", "x"]
 
 
 def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
@@ -199,21 +210,21 @@ def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
 @given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), min_size=1, max_size=30), st.data())
 @settings(max_examples=500, deadline=None)
 def test_char_token_span_equals_expanding_over_the_tokens(text, data):
-    """components.char_token_span works on the plain text as if on pipeline._make_doc's tokens."""
+    """components.char_token_span works on the plain text as if on the pipeline's tokens."""
     from policykg.extract.components import char_token_span
-    from policykg.extract.pipeline import _make_doc, build_nlp
+    from policykg.extract.pipeline import build_nlp
 
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
-    doc = _make_doc(build_nlp(), text)
+    doc = build_nlp().make_doc(text)
     assert char_token_span(text, start, end) == _expand_on_tokens(doc, start, end)
 
 
 def test_entities_mark_every_other_token_outside():
-    from policykg.extract.pipeline import _make_doc, build_nlp
+    from policykg.extract.pipeline import build_nlp
 
     nlp = build_nlp()
-    doc = _make_doc(nlp, "推进健康上海行动。上海市卫生健康委员会")
+    doc = nlp.make_doc("推进健康上海行动。上海市卫生健康委员会")
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     assert [e.text for e in doc.ents] == ["健康上海行动", "上海市卫生健康委员会"]
