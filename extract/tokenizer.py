@@ -47,8 +47,6 @@ class CharTokenizer(DummyTokenizer):
 
     def _doc(self, text: str) -> Doc:
         orths = self.orths
-        for new in set(text).difference(orths):
-            orths[new] = self.vocab.strings.add(new)
         orth = orths.__getitem__
         words: list[int] = []
         spaces: list[bool] = []
@@ -57,7 +55,13 @@ class CharTokenizer(DummyTokenizer):
             if not piece:
                 continue
             if i % 2 == 0:
-                words += map(orth, piece)
+                try:
+                    words += map(orth, piece)
+                except KeyError:  # a character not seen before
+                    del words[len(spaces):]
+                    for new in set(piece).difference(orths):
+                        orths[new] = self.vocab.strings.add(new)
+                    words += map(orth, piece)
                 spaces += [False] * len(piece)
                 continue
             if i and pieces[i - 1] and piece[0] == " ":
