@@ -327,11 +327,15 @@ class CandidateProposer:
         n = len(text)
         out = []
         for c in self.propose(text, doc.user_data.get(CONTEXT_KEY)):
-            if not 0 <= c.start < n or not 0 < c.end <= n:
+            start, end = c.start, c.end
+            if not 0 <= start < n or not 0 < end <= n:
                 continue
-            span = char_token_span(text, c.start, c.end)
-            if span is not None:
-                out.append(SpanCandidate(span[0], span[1], c.label, c.priority, c.rule))
+            if text[start].isspace() or text[end - 1].isspace():  # rare: whitespace tokens
+                span = char_token_span(text, start, end)
+                if span is None:
+                    continue
+                start, end = span
+            out.append(SpanCandidate(start, end, c.label, c.priority, c.rule))
         # The ranking priority of a character range is the one its *last* candidate carries:
         # as with the former Span extension ``pkg_priority``, which spaCy stores per
         # (start_char, end_char), so candidates on the same range shared one value.
@@ -694,14 +698,34 @@ class SpanSelector:
             taken[c.start_char:c.end_char] = b"\x01" * (c.end_char - c.start_char)
             chosen.append(c)
         chosen.sort(key=lambda s: s.start_char)
+        skips = _not_token_starts(doc, doc_text)
         spans = []
         for c in chosen:
-            span = doc.char_span(c.start_char, c.end_char, label=c.label, kb_id=c.rule)
+            start, end = c.start_char, c.end_char
+            if skips:
+                start, end = start - bisect_left(skips, start), end - bisect_left(skips, end)
+            span = Span(doc, start, end, label=c.label, kb_id=c.rule)
             span._.pkg_priority = c.priority
             spans.append(span)
         doc.spans[self.spans_key] = spans
         _set_ents(doc, spans)
         return doc
+
+
+def _not_token_starts(doc: Doc, text: str) -> list[int]:
+    """The characters that start no character token (trailing spaces, the rest of a whitespace
+    token), in order: the token of a chosen span's first character is its offset minus how many
+    come before it (no search in the Doc for every span)."""
+    skips = []
+    for m in _SPACE_RUN.finditer(text):
+        start, end = m.span()
+        if start and text[start] == " ":  # the trailing space of the character before
+            skips.append(start)
+            start += 1
+        skips.extend(range(start + 1, end))
+    if len(doc) != len(text) - len(skips):
+        raise ValueError("policykg_select needs the character tokens of policykg.char_tokenizer.v1")
+    return skips
 
 
 def _set_ents(doc: Doc, spans: list[Span]) -> None:

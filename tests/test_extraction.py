@@ -229,3 +229,31 @@ def test_entities_mark_every_other_token_outside():
         doc = proc(doc)
     assert [e.text for e in doc.ents] == ["健康上海行动", "上海市卫生健康委员会"]
     assert {t.ent_iob_ for t in doc if t.ent_type == 0} == {"O"}
+
+
+@given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_token_index_from_character_offset(text):
+    """select finds a span's tokens from its character offsets: each token's start (and end)
+    offset minus the characters before it that start no token is its index (and index + 1)."""
+    from bisect import bisect_left
+
+    from policykg.extract.components import _not_token_starts
+    from policykg.extract.pipeline import build_nlp
+
+    doc = build_nlp().make_doc(text)
+    skips = _not_token_starts(doc, text)
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        assert start - bisect_left(skips, start) == token.i
+        assert end - bisect_left(skips, end) == token.i + 1
+
+
+def test_select_refuses_tokens_that_are_not_characters():
+    import spacy
+
+    from policykg.extract.pipeline import build_nlp
+
+    doc = spacy.blank("en").make_doc("Shanghai Municipal Health Commission")
+    with pytest.raises(ValueError, match="character tokens"):
+        build_nlp().get_pipe("policykg_select")(doc)
