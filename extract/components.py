@@ -419,7 +419,7 @@ class Gazetteer:
         for surface in entries:
             if len(surface) >= 3:
                 longer.setdefault(surface[:3], set()).add(len(surface))
-        self.prefixes = {head: sorted(sizes, reverse=True) for head, sizes in longer.items()}
+        self.prefixes = {head: tuple(sorted(sizes, reverse=True)) for head, sizes in longer.items()}
         self.pairs = {surface for surface in entries if len(surface) == 2}
         self.pair_slots = _slot_marks(self.pairs, 2)
         self.prefix_slots = _slot_marks(self.prefixes, 3)

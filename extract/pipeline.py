@@ -12,6 +12,7 @@ province) and its title (occurrences of the title are Plan mentions). They trave
 """
 from __future__ import annotations
 
+import gc
 import re
 from functools import cache
 
@@ -29,9 +30,15 @@ _SPACES = re.compile(r"\s+")
 
 @cache
 def build_nlp() -> Language:
+    """The pipeline, once per process."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     nlp.add_pipe("policykg_candidates")
     nlp.add_pipe("policykg_select")
+    # Its data (~45,000 place names, the divisions dataset: some 200,000 objects) lives as long
+    # as the process. Frozen out of the collector's generations, it is not walked again by
+    # every full collection while plans are extracted (~5% of extraction time).
+    gc.collect()
+    gc.freeze()
     return nlp
 
 
