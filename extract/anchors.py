@@ -56,6 +56,9 @@ class Anchored:
         """Every position where a match may start, in order."""
         found = set()
         for literal, distance in self.anchors:
+            if distance == 0:
+                found.update(_occurrences(text, literal))
+                continue
             for k in _occurrences(text, literal):
                 found.update(range(max(0, k - distance), k + 1))
         return sorted(found)
