@@ -2,18 +2,25 @@
 
 ``policykg_candidates`` proposes labelled spans from regex patterns (``data/patterns.jsonl``:
 a head such as 医院/行动/条例 plus a left boundary rule), gazetteers (administrative divisions
-from the jionlp package through spaCy's PhraseMatcher, ``data/gazetteer.yml``), lists of short
-hospital names (甲、乙、丙等市级医院) and the plan's own title; ``policykg_select`` drops what
-the guidelines say is no name (generic compounds, plural addressees, quoted slogans, programs
-guessed from a clause that swallow an institution; word lists in ``data/lexicon.yml``), keeps
-the flat, longest, best-ranked spans and writes ``doc.ents`` and ``doc.spans["entities"]``.
-Candidates travel between the two as plain records on character and token offsets
-(``SpanCandidate`` in ``doc.user_data["policykg_candidates"]``): only the chosen entities
-become spaCy Spans.
+from the jionlp package and ``data/gazetteer.yml``, found by a hashed scan of the text),
+lists of short hospital names (甲、乙、丙等市级医院) and the plan's own title;
+``policykg_select`` drops what the guidelines say is no name (generic compounds, plural
+addressees, quoted slogans, programs guessed from a clause that swallow an institution; word
+lists in ``data/lexicon.yml``), keeps the flat, longest, best-ranked spans and writes
+``doc.ents`` and ``doc.spans["entities"]``.
+
+Both work on the plain text, not on tokens. Candidates travel between them as plain records
+on character offsets (``SpanCandidate`` in ``doc.user_data["policykg_candidates"]``),
+already widened to whole tokens as ``doc.char_span(..., alignment_mode="expand")`` would
+(``char_token_span``); only the chosen entities become spaCy Spans. That relies on the
+pipeline's tokens being characters (``tokenizer.CharTokenizer``, spaCy's zh "char"
+tokens): a token's index is its character offset minus the whitespace characters before it
+that start no token, so select makes Spans without searching the Doc (and refuses other tokens).
 The plan's context (province, title) comes in ``doc.user_data[CONTEXT_KEY]``.
 
 Rules read ``doc.text``: the normalised text (simplified, unwrapped, full-width Chinese
-punctuation), so one pattern covers traditional, web and hard-wrapped inputs alike.
+punctuation), so one pattern covers traditional, web and hard-wrapped inputs alike. Patterns
+that ``re`` would try at every character are run near their literals only (``anchors.py``).
 """
 from __future__ import annotations
 
