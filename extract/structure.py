@@ -91,11 +91,11 @@ def parse_structure(doc: Document) -> Structure:
     structure = Structure()
     structure.parts = _sections("part", parts, part_starts + [tail], text)
     structure.tasks = _sections("task", tasks, sorted(task_starts + part_starts + [tail]), text)
-    structure.sentences = [
-        Section("sentence", *_strip(text, m.start(), m.end()))
-        for m in _SENTENCE.finditer(text)
-        if m.group().strip()
-    ]
+    structure.sentences = []
+    for m in _SENTENCE.finditer(text):
+        start, end = _strip(text, m.start(), m.end())
+        if start < end:  # not whitespace only
+            structure.sentences.append(Section("sentence", start, end))
     return structure
 
 
