@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from policykg.extract.anchors import Anchored, anchored
+from policykg.extract.tokenizer import SPACE_OR_WHITESPACE_RUN
 
 CANDIDATES_KEY = "candidates"
 TEXT_KEY = "policykg_text"  # doc.user_data: doc.text as the candidates component read it
@@ -732,12 +733,13 @@ def _not_token_starts(doc: Doc, text: str) -> list[int]:
     token), in order: the token of a chosen span's first character is its offset minus how many
     come before it (no search in the Doc for every span)."""
     skips = []
-    for m in _SPACE_RUN.finditer(text):
-        start, end = m.span()
-        if start and text[start] == " ":  # the trailing space of the character before
-            skips.append(start)
-            start += 1
-        skips.extend(range(start + 1, end))
+    if SPACE_OR_WHITESPACE_RUN.search(text):  # else every character is a token
+        for m in _SPACE_RUN.finditer(text):
+            start, end = m.span()
+            if start and text[start] == " ":  # the trailing space of the character before
+                skips.append(start)
+                start += 1
+            skips.extend(range(start + 1, end))
     if len(doc) != len(text) - len(skips):
         raise ValueError("policykg_select needs the character tokens of policykg.char_tokenizer.v1")
     return skips

@@ -19,6 +19,10 @@ from spacy.util import DummyTokenizer, registry
 from spacy.vocab import Vocab
 
 _WHITESPACE_RUNS = re.compile(r"(\s+)")
+# Where tokens are not simply the characters: a space (a trailing one, or one of a whitespace
+# token) or two whitespace characters in a row (one token). Normalised plans have neither in
+# most cases: one line break between lines, spaces only between ASCII letters and digits.
+SPACE_OR_WHITESPACE_RUN = re.compile(r" |\s\s")
 
 
 @registry.tokenizers("policykg.char_tokenizer.v1")
@@ -48,6 +52,13 @@ class CharTokenizer(DummyTokenizer):
     def _doc(self, text: str) -> Doc:
         orths = self.orths
         orth = orths.__getitem__
+        if not SPACE_OR_WHITESPACE_RUN.search(text):  # most plans: every character is a token
+            try:
+                words = list(map(orth, text))
+            except KeyError:  # a character not seen before
+                self._learn(text)
+                words = list(map(orth, text))
+            return Doc(self.vocab, words=words, spaces=[False] * len(words))
         words: list[int] = []
         spaces: list[bool] = []
         pieces = _WHITESPACE_RUNS.split(text)  # chunk, run, chunk, run, …, chunk
@@ -59,8 +70,7 @@ class CharTokenizer(DummyTokenizer):
                     words += map(orth, piece)
                 except KeyError:  # a character not seen before
                     del words[len(spaces):]
-                    for new in set(piece).difference(orths):
-                        orths[new] = self.vocab.strings.add(new)
+                    self._learn(piece)
                     words += map(orth, piece)
                 spaces += [False] * len(piece)
                 continue
@@ -74,3 +84,7 @@ class CharTokenizer(DummyTokenizer):
                 words.append(run)
                 spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _learn(self, text: str) -> None:
+        for new in set(text).difference(self.orths):
+            self.orths[new] = self.vocab.strings.add(new)
