@@ -145,3 +145,61 @@ def _width(op, av) -> int | None:
     except Exception:  # noqa: BLE001  (a back reference: its group's width is not known here)
         return None
     return None if most >= _sre.MAXREPEAT else most
+
+
+def quick_start(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` behind a lookahead on the characters a match can start with (same matches).
+
+    A pattern whose alternatives open with a lookbehind (``(?<![0-9.])[0-9]{1,2}[.．]``) gives
+    ``re`` no set of first characters to skip ahead with: it tries every alternative at every
+    position. The lookahead rules out most positions in one step.
+    """
+    try:
+        firsts = _first_characters(list(_sre_parse.parse(regex.pattern, regex.flags)))
+        if firsts is None or regex.flags & re.IGNORECASE:
+            return regex
+        return re.compile(f"(?=[{''.join(sorted(set(firsts)))}])(?:{regex.pattern})", regex.flags)
+    except (re.error, ValueError):  # e.g. global flags inside the pattern
+        return regex
+
+
+_CATEGORIES = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+               _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+
+
+def _first_characters(items: list) -> list[str] | None:
+    """Character-class pieces holding every first character of a match; None if unknown."""
+    for i, (op, av) in enumerate(items):
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+            continue  # zero width: the character after it comes first
+        if op is _sre.LITERAL:
+            return [re.escape(chr(av))]
+        if op is _sre.IN:
+            return _class_pieces(av)
+        if op is _sre.BRANCH:
+            found = [_first_characters(list(alternative)) for alternative in av[1]]
+            return None if None in found else [piece for pieces in found for piece in pieces]
+        if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            return _first_characters(list(av[3]))
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            inner = _first_characters(list(av[2]))
+            if inner is None or av[0] >= 1:
+                return inner
+            rest = _first_characters(items[i + 1:])  # the repeat may take nothing
+            return None if rest is None else inner + rest
+        return None
+    return None  # nothing but zero-width items: the match may be empty
+
+
+def _class_pieces(items: list) -> list[str] | None:
+    pieces = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            pieces.append(re.escape(chr(av)))
+        elif op is _sre.RANGE:
+            pieces.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is _sre.CATEGORY and av in _CATEGORIES:
+            pieces.append(_CATEGORIES[av])
+        else:  # a negated class, …
+            return None
+    return pieces

@@ -38,7 +38,7 @@ from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from policykg.extract.anchors import Anchored, anchored
+from policykg.extract.anchors import Anchored, anchored, quick_start
 from policykg.extract.tokenizer import SPACE_OR_WHITESPACE_RUN
 
 CANDIDATES_KEY = "candidates"
@@ -144,8 +144,9 @@ class Boundaries:
         self.post_cut = re.compile(f"(?:{_alternation(lexicon.get('post_cut_strip', ['本市']))})+")
         self.lead = re.compile(f"(?:{_alternation(lexicon['lead_verbs'] + lexicon.get('hard_verbs', []))})+")
         self.hard = re.compile(_alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
-        self.clause_break = re.compile(lexicon["clause_break"])
-        self.name_break = re.compile(lexicon.get("name_break", lexicon["clause_break"]))
+        # (quick_start: these open with lookbehinds, so re would try every alternative everywhere)
+        self.clause_break = quick_start(re.compile(lexicon["clause_break"]))
+        self.name_break = quick_start(re.compile(lexicon.get("name_break", lexicon["clause_break"])))
 
     def left_edge(self, text: str, start: int, end: int, mode: str, max_left: int) -> int | None:
         lo = max(0, start - max_left)
