@@ -1,4 +1,8 @@
-"""``finditer`` for regexes that ``re`` cannot skip through quickly, with the same matches.
+"""Regexes that ``re`` cannot skip through quickly, run with the same matches but quicker.
+
+``anchored`` (below) tries a pattern only near the literals its matches must hold;
+``quick_start`` puts a pattern behind a lookahead on the characters its matches can start
+with (for alternatives that open with a lookbehind, where ``re`` has no such set itself).
 
 ``re`` skips quickly to where a match can start when a pattern begins with a literal (医院,
 《). A pattern that begins with a character class (``{C}{1,4}[0-9]{1,3}条``: any Chinese
