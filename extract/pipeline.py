@@ -27,7 +27,7 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from policykg.extract import components, tokenizer  # noqa: F401  (register the factories and the tokenizer)
+from policykg.extract import components, regions, tokenizer  # noqa: F401  (components, tokenizer: register)
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.structure import locator, parse_structure
@@ -38,10 +38,11 @@ _SPACES = re.compile(r"\s+")
 
 @cache
 def build_nlp() -> Language:
-    """The pipeline, once per process."""
+    """The pipeline and the data extraction reads, built once per process (and per worker)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     nlp.add_pipe("policykg_candidates")
     nlp.add_pipe("policykg_select")
+    regions.find_in("")  # compiles the metadata's scanner of region names now, not on the first plan
     # Its data (~45,000 place names, the divisions dataset: some 200,000 objects) lives as long
     # as the process. Frozen out of the collector's generations, it is not walked again by
     # every full collection while plans are extracted (~5% of extraction time).
