@@ -240,12 +240,18 @@ def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
     return out
 
 
-def _outside_titles(text: str, start: int, end: int) -> int | None:
-    """A span that is not a 《》 title never reaches across 《 or 》: start after the last one."""
-    k = max(text.rfind("《", start, end), text.rfind("》", start, end), text.rfind("〈", start, end),
-            text.rfind("〉", start, end))
-    if k < 0:
+_TITLE_MARK = re.compile("[《》〈〉]")
+
+
+def _outside_titles(marks: list[int], start: int, end: int) -> int | None:
+    """A span that is not a 《》 title never reaches across 《 or 》: start after the last one.
+
+    ``marks``: where the text has 《》〈〉, in order (listed once per text).
+    """
+    i = bisect_left(marks, end) - 1
+    if i < 0 or marks[i] < start:
         return start
+    k = marks[i]
     return k + 1 if end - (k + 1) >= 2 else None
 
 
@@ -282,6 +288,7 @@ class CandidateProposer:
 
     def propose(self, text: str, context: dict | None = None) -> list[Candidate]:
         found: list[Candidate] = []
+        title_marks = [m.start() for m in _TITLE_MARK.finditer(text)]
         for p in self.patterns:
             for m in p.finder.finditer(text):
                 start, end = m.span(p.group)
@@ -300,7 +307,7 @@ class CandidateProposer:
                     if start is None:
                         continue
                 if p.id != "reg.title":
-                    start = _outside_titles(text, start, end)
+                    start = _outside_titles(title_marks, start, end)
                     if start is None:
                         continue
                 if p.require is not None and not p.require.search(text[start:end]):
