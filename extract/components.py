@@ -2,35 +2,44 @@
 
 ``policykg_candidates`` proposes labelled spans from regex patterns (``data/patterns.jsonl``:
 a head such as 医院/行动/条例 plus a left boundary rule), gazetteers (administrative divisions
-from the jionlp package through spaCy's PhraseMatcher, ``data/gazetteer.yml``), lists of short
-hospital names (甲、乙、丙等市级医院) and the plan's own title; ``policykg_select`` drops what
-the guidelines say is no name (generic compounds, plural addressees, quoted slogans, programs
-guessed from a clause that swallow an institution; word lists in ``data/lexicon.yml``), keeps
-the flat, longest, best-ranked spans and writes ``doc.ents`` and ``doc.spans["entities"]``.
-Candidates travel between the two as plain records on character and token offsets
-(``SpanCandidate`` in ``doc.user_data["policykg_candidates"]``): only the chosen entities
-become spaCy Spans.
+from the jionlp package and ``data/gazetteer.yml``, found by a hashed scan of the text),
+lists of short hospital names (甲、乙、丙等市级医院) and the plan's own title;
+``policykg_select`` drops what the guidelines say is no name (generic compounds, plural
+addressees, quoted slogans, programs guessed from a clause that swallow an institution; word
+lists in ``data/lexicon.yml``), keeps the flat, longest, best-ranked spans and writes
+``doc.ents`` and ``doc.spans["entities"]``.
+
+Both work on the plain text, not on tokens. Candidates travel between them as plain records
+on character offsets (``SpanCandidate`` in ``doc.user_data["policykg_candidates"]``),
+already widened to whole tokens as ``doc.char_span(..., alignment_mode="expand")`` would
+(``char_token_span``); only the chosen entities become spaCy Spans. That relies on the
+pipeline's tokens being characters (``tokenizer.CharTokenizer``, spaCy's zh "char"
+tokens): a token's index is its character offset minus the whitespace characters before it
+that start no token, so select makes Spans without searching the Doc (and refuses other tokens).
 The plan's context (province, title) comes in ``doc.user_data[CONTEXT_KEY]``.
 
 Rules read ``doc.text``: the normalised text (simplified, unwrapped, full-width Chinese
-punctuation), so one pattern covers traditional, web and hard-wrapped inputs alike.
+punctuation), so one pattern covers traditional, web and hard-wrapped inputs alike. Patterns
+that ``re`` would try at every character are run near their literals only (``anchors.py``).
 """
 from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import spacy
+import numpy as np
 import yaml
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+
+from policykg.extract.anchors import Anchored, anchored, quick_start
+from policykg.extract.tokenizer import SPACE_OR_WHITESPACE_RUN
 
 CANDIDATES_KEY = "candidates"
 LIST_RULES = frozenset({"hosp.list", "org.list", "hosp.between"})  # names known by the list they stand in
@@ -94,6 +103,7 @@ class Pattern:
     id: str
     label: str
     regex: re.Pattern
+    finder: re.Pattern | Anchored  # regex, or what finds its matches quicker (anchors.py)
     group: str | int
     boundary: str  # "none" | "name" (cut at function words) | "clause" (strip leading verbs)
     #                | "document" (clause mode for untitled documents: 本市推进X方案 keeps its verb)
@@ -142,8 +152,9 @@ class Boundaries:
         self.owner = re.compile(lexicon["name_owner"]) if lexicon.get("name_owner") else None
         self.edition = re.compile(lexicon["edition_field"]) if lexicon.get("edition_field") else None
         self.title_owners = tuple(lexicon.get("title_owners", ()))
-        self.clause_break = re.compile(lexicon["clause_break"])
-        self.name_break = re.compile(lexicon.get("name_break", lexicon["clause_break"]))
+        # (quick_start: these open with lookbehinds, so re would try every alternative everywhere)
+        self.clause_break = quick_start(re.compile(lexicon["clause_break"]))
+        self.name_break = quick_start(re.compile(lexicon.get("name_break", lexicon["clause_break"])))
 
     def left_edge(self, text: str, start: int, end: int, mode: str, max_left: int,
                   conjoined: bool = False) -> int | None:
@@ -151,9 +162,12 @@ class Boundaries:
         clause = mode in ("clause", "document")
         breaker = self.clause_break if clause else self.name_break
         # A break right before the head (九项|准则) leaves no name: it does not count.
-        breaks = [m.end() for m in breaker.finditer(text, lo, start) if m.end() < start or len(m.group()) == 1]
-        left = breaks[-1] if breaks else lo
-        if not breaks and lo > 0:
+        last_break = None
+        for m in breaker.finditer(text, lo, start):
+            if m.end() < start or m.end() - m.start() == 1:
+                last_break = m.end()
+        left = lo if last_break is None else last_break
+        if last_break is None and lo > 0:
             if clause:
                 return None  # the clause runs past the window: no trustworthy left edge
             if mode == "prefix":
@@ -236,11 +250,13 @@ def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
         regex = row["pattern"]
         for key, value in macros.items():
             regex = regex.replace("{" + key + "}", value)
+        compiled = re.compile(regex)
         out.append(
             Pattern(
                 id=row["id"],
                 label=row["label"],
-                regex=re.compile(regex),
+                regex=compiled,
+                finder=anchored(compiled),
                 group=row.get("group", 0),
                 boundary=row.get("boundary", "none"),
                 max_left=row.get("max_left", 16),
@@ -263,12 +279,18 @@ def _close_quote(text: str, start: int, end: int, max_left: int) -> int:
     return end
 
 
-def _outside_titles(text: str, start: int, end: int) -> int | None:
-    """A span that is not a 《》 title never reaches across 《 or 》: start after the last one."""
-    k = max(text.rfind("《", start, end), text.rfind("》", start, end), text.rfind("〈", start, end),
-            text.rfind("〉", start, end))
-    if k < 0:
+_TITLE_MARK = re.compile("[《》〈〉]")
+
+
+def _outside_titles(marks: list[int], start: int, end: int) -> int | None:
+    """A span that is not a 《》 title never reaches across 《 or 》: start after the last one.
+
+    ``marks``: where the text has 《》〈〉, in order (listed once per text).
+    """
+    i = bisect_left(marks, end) - 1
+    if i < 0 or marks[i] < start:
         return start
+    k = marks[i]
     return k + 1 if end - (k + 1) >= 2 else None
 
 
@@ -299,17 +321,17 @@ class CandidateProposer:
         macros = {**lex.get("macros", {}), "REGION": region_alternation(gazetteer)}
         self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
         self.boundaries = Boundaries(lex)
-        self.gazetteer = Gazetteer.from_data(gazetteer, nlp)
+        self.gazetteer = Gazetteer.from_data(gazetteer)
         self.region_names = _region_names(gazetteer)
         self.member_lists = [(re.compile(spec["pattern"]), spec["label"], spec["rule"])
                              for spec in lex.get("member_lists", ())]
         self.not_members = frozenset(lex.get("list_not_members", ()))
 
-    def propose(self, text: str, context: dict | None = None, doc: Doc | None = None,
-                offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
+    def propose(self, text: str, context: dict | None = None) -> list[Candidate]:
         found: list[Candidate] = []
+        title_marks = [m.start() for m in _TITLE_MARK.finditer(text)]
         for p in self.patterns:
-            for m in p.regex.finditer(text):
+            for m in p.finder.finditer(text):
                 start, end = m.span(p.group)
                 if start < 0 or end <= start:
                     continue
@@ -326,7 +348,7 @@ class CandidateProposer:
                     if start is None:
                         continue
                 if p.id != "reg.title":
-                    start = _outside_titles(text, start, end)
+                    start = _outside_titles(title_marks, start, end)
                     if start is None:
                         continue
                 if p.require is not None and not p.require.search(text[start:end]):
@@ -336,10 +358,12 @@ class CandidateProposer:
         for regex, label, rule in self.member_lists:
             found.extend(self._list_members(text, regex, label, rule))
         for title in (context or {}).get("titles", ()):
-            if len(title) >= 4:
-                for m in re.finditer(re.escape(title), text):
-                    found.append(Candidate(m.start(), m.end(), "Plan", 100, "plan.title"))
-        found.extend(self.gazetteer.find(text, context or {}, doc, offsets))
+            if len(title) >= 4:  # every occurrence, left to right, none overlapping
+                k = text.find(title)
+                while k >= 0:
+                    found.append(Candidate(k, k + len(title), "Plan", 100, "plan.title"))
+                    k = text.find(title, k + len(title))
+        found.extend(self.gazetteer.find(text, context or {}))
         return found
 
     def _left_edge(self, text: str, start: int, end: int, p: Pattern) -> tuple[int | None, int]:
@@ -368,23 +392,18 @@ class CandidateProposer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _doc_text(doc)  # Doc.text joins every token again: compute it once, share it
-        starts, ends = _token_offsets(doc)
         n = len(text)
         out = []
-        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY), doc, (starts, ends)):
-            # doc.char_span(c.start, c.end, alignment_mode="expand") on plain offsets: the span
-            # of all tokens the range touches, minus a token whose trailing space it starts on.
-            s, e = c.start, c.end
-            if not 0 <= s < n or not 0 < e <= n:
+        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY)):
+            start, end = c.start, c.end
+            if not 0 <= start < n or not 0 < end <= n:
                 continue
-            ts = _token_by_char(starts, s)
-            te = _token_by_char(starts, e - 1) + 1
-            if s == ends[ts]:
-                ts += 1
-            if ts > te:
-                continue
-            out.append(SpanCandidate(starts[ts] if ts < te else s, ends[te - 1] if ts < te else s,
-                                     ts, te, c.label, c.priority, c.rule))
+            if text[start].isspace() or text[end - 1].isspace():  # rare: whitespace tokens
+                span = char_token_span(text, start, end)
+                if span is None:
+                    continue
+                start, end = span
+            out.append(SpanCandidate(start, end, c.label, c.priority, c.rule))
         # The ranking priority of a character range is the one its *last* candidate carries:
         # as with the former Span extension ``pkg_priority``, which spaCy stores per
         # (start_char, end_char), so candidates on the same range shared one value.
@@ -395,14 +414,52 @@ class CandidateProposer:
         return doc
 
 
+def char_token_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``doc.char_span(start, end, alignment_mode="expand")`` for the pipeline's character
+    tokens, on the plain text: the range of all tokens it touches, minus a token whose
+    trailing space it starts on; None if that leaves no token.
+
+    The tokens (``tokenizer.CharTokenizer``): each non-space character; one " " right after one is
+    its trailing space; any other whitespace run is a token. Most ranges start and end on a
+    character and stay as they are.
+    """
+    first, last = text[start], text[end - 1]
+    if not first.isspace() and not last.isspace():
+        return start, end
+    if first.isspace():
+        run = _whitespace_run_start(text, start)
+        if run and text[run] == " ":  # the run's first space trails the character before it
+            if start == run and end == start + 1:
+                return None  # only that trailing space
+            start = run + 1
+        else:
+            start = run
+    if last.isspace():
+        run = _whitespace_run_start(text, end - 1)
+        if run and text[run] == " " and end - 1 == run:
+            end = run  # ends on a trailing space: the token before it
+        else:
+            m = _SPACE_RUN.match(text, end - 1)
+            end = m.end()
+    return start, end
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _whitespace_run_start(text: str, pos: int) -> int:
+    """Where the run of whitespace that holds ``pos`` begins."""
+    while pos and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
 @dataclass(slots=True)
 class SpanCandidate:
     """A candidate aligned to tokens: what ``doc.char_span(..., "expand")`` would cover."""
 
     start_char: int
     end_char: int
-    start: int  # token offsets
-    end: int
     label: str
     priority: int
     rule: str
@@ -410,23 +467,6 @@ class SpanCandidate:
 
 def _user_key(key: str) -> str:
     return "policykg_" + key
-
-
-def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
-    """Token starts and token ends (without trailing space), as character offsets."""
-    if not len(doc):
-        return [], []
-    arr = doc.to_array([IDX, LENGTH])
-    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
-
-
-def _token_by_char(starts: list[int], pos: int) -> int:
-    """The token whose text or trailing space holds character ``pos`` (Doc's token_by_char).
-
-    Tokens and their trailing spaces tile ``doc.text``, so it is the last one starting at or
-    before ``pos``.
-    """
-    return bisect_right(starts, pos) - 1
 
 
 class Gazetteer:
@@ -438,15 +478,21 @@ class Gazetteer:
     (青浦、吴江、嘉善). Towns (徐泾镇) count in the plan's province only.
     """
 
-    def __init__(self, entries: dict[str, tuple[str, int, str, frozenset]], nlp: Language | None = None,
-                 list_joiners: str = "、-—和与及"):
-        # spaCy's PhraseMatcher (hash lookups in C) over the character tokens of the zh
-        # tokenizer: a regex alternation of ~45,000 place names costs more than tokenising.
+    def __init__(self, entries: dict[str, tuple[str, int, str, frozenset]], list_joiners: str = "、-—和与及"):
         self.entries = entries
-        self.nlp = nlp or spacy.blank("zh")
-        self.matcher = PhraseMatcher(self.nlp.vocab)
-        if entries:
-            self.matcher.add("GAZETTEER", list(self.nlp.tokenizer.pipe(sorted(entries))))
+        # Where a name may start: a two-character name, or the first three characters of a
+        # longer one (with the lengths to try there, longest first). One-character names
+        # (none by default) are found by a regex.
+        longer: dict[str, set[int]] = {}
+        for surface in entries:
+            if len(surface) >= 3:
+                longer.setdefault(surface[:3], set()).add(len(surface))
+        self.prefixes = {head: tuple(sorted(sizes, reverse=True)) for head, sizes in longer.items()}
+        self.pairs = {surface for surface in entries if len(surface) == 2}
+        self.pair_slots = _slot_marks(self.pairs, 2)
+        self.prefix_slots = _slot_marks(self.prefixes, 3)
+        singles = sorted(surface for surface in entries if len(surface) == 1)
+        self.single = re.compile("[" + "".join(map(re.escape, singles)) + "]") if singles else None
         self.joiners = set(list_joiners)
         self.continuations = ("门",)
 
@@ -459,27 +505,41 @@ class Gazetteer:
         return kind == "always" or (context or {}).get("province") in provinces
 
     @classmethod
-    def from_data(cls, name: str, nlp: Language | None = None) -> "Gazetteer":
-        return cls(_gazetteer_entries(name), nlp)
+    def from_data(cls, name: str) -> "Gazetteer":
+        return cls(_gazetteer_entries(name))
 
-    def find(self, text: str, context: dict | None = None, doc: Doc | None = None,
-             offsets: tuple[list[int], list[int]] | None = None) -> list[Candidate]:
-        if not self.entries:
-            return []
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        """Every (start, end) where a name occurs, overlapping ones too, by start then longest first.
+
+        ~45,000 names: a regex alternation of them costs more than tokenising, an Aho-Corasick
+        automaton over Chinese characters almost as much. Instead numpy marks the positions
+        where a two-character name or a longer name's first three characters may stand (a
+        hash slot taken), and only there are substrings looked up.
+        """
+        n = len(text)
+        found = []
+        if n >= 2 and self.entries:
+            codes = _code_points(text)
+            maybe = self.pair_slots[_slots(codes, 2)]
+            if n >= 3:
+                maybe[:-1] |= self.prefix_slots[_slots(codes, 3)]
+            entries, prefixes, pairs = self.entries, self.prefixes, self.pairs
+            for start in np.flatnonzero(maybe).tolist():
+                for size in prefixes.get(text[start:start + 3], ()):
+                    if start + size <= n and text[start:start + size] in entries:
+                        found.append((start, start + size))
+                if text[start:start + 2] in pairs:
+                    found.append((start, start + 2))
+        if self.single is not None:
+            found += [(m.start(), m.end()) for m in self.single.finditer(text)]
+            found.sort(key=lambda m: (m[0], -m[1]))
+        return found
+
+    def find(self, text: str, context: dict | None = None) -> list[Candidate]:
         province = (context or {}).get("province")
-        if doc is None:
-            doc = self.nlp.make_doc(text)
-            offsets = None
-        if offsets is None:
-            offsets = _token_offsets(doc)
-        tok_start, tok_end = offsets
         hits = []
-        for _, ts, te in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
-            start, end = tok_start[ts], tok_end[te - 1]
-            surface = text[start:end]
-            if surface not in self.entries:
-                continue
-            label, priority, kind, provinces = self.entries[surface]
+        for start, end in self.occurrences(text):
+            label, priority, kind, provinces = self.entries[text[start:end]]
             if text.startswith(self.continuations, end):
                 continue  # 教育部门, 财政部门: a word goes on
             if kind == "always":
@@ -499,6 +559,36 @@ class Gazetteer:
                         if len(gap) == 1 and gap in self.joiners:
                             h[5] = True
         return [Candidate(h[0], h[1], h[2], h[3], "gazetteer") for h in hits if h[5]]
+
+
+_SLOT_BITS = 22  # 4 M hash slots: few false marks for ~45,000 keys, and each is checked
+_SLOT_HASH = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2**64/φ
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _slots(codes: np.ndarray, width: int) -> np.ndarray:
+    """The hash slot of every run of ``width`` (2 or 3) characters in a text's code points."""
+    n = len(codes) - width + 1
+    return _hash([codes[k:k + n] for k in range(width)])
+
+
+def _slot_marks(keys, width: int) -> np.ndarray:
+    """A flag per hash slot: is it the slot of one of the keys (strings of ``width`` characters)?"""
+    marks = np.zeros(1 << _SLOT_BITS, dtype=bool)
+    codes = _code_points("".join(keys)).reshape(-1, width)  # one row per key
+    marks[_hash([codes[:, k] for k in range(width)])] = True
+    return marks
+
+
+def _hash(columns: list[np.ndarray]) -> np.ndarray:
+    """Hash slots of the code points in the columns side by side (21 bits each)."""
+    key = columns[0].copy()
+    for column in columns[1:]:
+        key = key << np.uint64(21) | column
+    return (key * _SLOT_HASH) >> np.uint64(64 - _SLOT_BITS)
 
 
 @cache
@@ -548,8 +638,16 @@ def _region_names(gazetteer: str) -> frozenset[str]:
 
 @cache
 def region_alternation(gazetteer: str) -> str:
-    """Names of provinces, cities and counties (full and short), as one regex alternation."""
-    return _alternation(_region_names(gazetteer))
+    """Names of provinces, cities and counties (full and short), as one regex alternation.
+
+    It opens with a lookahead on the names' first characters: inside a pattern (健康{REGION})
+    re tries the ~900 first branches one by one, the class rules most places out at once.
+    """
+    names = _region_names(gazetteer)
+    if not names:
+        return _alternation(names)
+    firsts = "".join(re.escape(ch) for ch in sorted({name[0] for name in names}))
+    return f"(?=[{firsts}]){_alternation(names)}"
 
 
 @cache
@@ -676,23 +774,29 @@ class SpanSelector:
         if drop:
             kept = [s for s in kept if (s.start_char, s.end_char, s.label) not in drop]
         ranked = sorted(kept, key=lambda s: (s.start_char - s.end_char, -s.priority, s.start_char))
-        taken = bytearray(len(doc))
+        taken = bytearray(len(doc_text))  # characters already in a chosen span
         chosen = []
         for c in ranked:
-            if any(taken[c.start:c.end]):
+            if taken.find(1, c.start_char, c.end_char) >= 0:
                 continue
-            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+            taken[c.start_char:c.end_char] = b"\x01" * (c.end_char - c.start_char)
             chosen.append(c)
-        chosen.sort(key=lambda s: s.start)
-        flat = [self._span(doc, c) for c in chosen]
-        doc.set_ents(flat)  # what ``doc.ents = spans`` does, without copying every span first
-        nested = [self._span(doc, c) for c in self._nested(kept, chosen)]
+        chosen.sort(key=lambda s: s.start_char)
+        skips = _not_token_starts(doc, doc_text)
+        flat = [self._span(doc, c, skips) for c in chosen]
+        _set_ents(doc, flat)
+        nested = [self._span(doc, c, skips) for c in self._nested(kept, chosen)]
         doc.spans[self.spans_key] = sorted(flat + nested, key=lambda s: (s.start, -s.end)) if nested else flat
         return doc
 
     @staticmethod
-    def _span(doc: Doc, c: SpanCandidate) -> Span:
-        span = Span(doc, c.start, c.end, label=c.label, kb_id=c.rule)
+    def _span(doc: Doc, c: SpanCandidate, skips: list[int]) -> Span:
+        """The Span of a candidate: its token offsets are its character offsets minus the
+        characters before them that start no token (``skips``)."""
+        start, end = c.start_char, c.end_char
+        if skips:
+            start, end = start - bisect_left(skips, start), end - bisect_left(skips, end)
+        span = Span(doc, start, end, label=c.label, kb_id=c.rule)
         span._.pkg_priority = c.priority
         return span
 
@@ -702,6 +806,35 @@ class SpanSelector:
         inner = [c for c in kept if c.rule in NESTED_RULES]
         titles = [c for c in chosen if c.rule == "reg.title"]
         return [c for c in inner if any(t.start_char < c.start_char and c.end_char < t.end_char for t in titles)]
+
+
+def _not_token_starts(doc: Doc, text: str) -> list[int]:
+    """The characters that start no character token (trailing spaces, the rest of a whitespace
+    token), in order: the token of a chosen span's first character is its offset minus how many
+    come before it (no search in the Doc for every span)."""
+    skips = []
+    if SPACE_OR_WHITESPACE_RUN.search(text):  # else every character is a token
+        for m in _SPACE_RUN.finditer(text):
+            start, end = m.span()
+            if start and text[start] == " ":  # the trailing space of the character before
+                skips.append(start)
+                start += 1
+            skips.extend(range(start + 1, end))
+    if len(doc) != len(text) - len(skips):
+        raise ValueError("policykg_select needs the character tokens of policykg.char_tokenizer.v1")
+    return skips
+
+
+def _set_ents(doc: Doc, spans: list[Span]) -> None:
+    """``doc.set_ents(spans)``: the spans become the entities, every other token is O.
+
+    set_ents marks the other tokens one by one against a Python set, which for one token per
+    character costs as much as finding the entities; from_array marks them all in C first.
+    """
+    outside = np.zeros((len(doc), 2), dtype=np.uint64)
+    outside[:, 0] = 2  # ENT_IOB "O", ENT_TYPE none
+    doc.from_array([ENT_IOB, ENT_TYPE], outside)
+    doc.set_ents(spans, default="unmodified")
 
 
 @Language.factory(

@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from itertools import compress
 from pathlib import Path
 
+from policykg.extract.anchors import anchored
 from policykg.extract.document import Document
 
 __all__ = ["decode", "normalise", "read_document", "chrome_spans", "CANONICAL_PUNCT"]
@@ -147,10 +147,13 @@ def _punct_table() -> dict[int, str]:
 _PUNCT = _punct_table()
 # ASCII , and : that separate digits (1,000 / 16:19) or start a URL scheme are protected
 # from the full-width mapping by swapping them for placeholders that map back to ASCII.
-_KEEP_ASCII = re.compile(r"(?<=\d),(?=\d)|(?<=\d):(?=\d)|:(?=//)")
+# (The , or : comes first so that re skips quickly to where one stands.)
+_KEEP_ASCII = re.compile(r"[,:](?<=\d[,:])(?=\d)|:(?=//)")
 _PLACEHOLDER = {",": "\ue000", ":": "\ue001"}
 _PUNCT[0xE000] = ","
 _PUNCT[0xE001] = ":"
+# The characters _PUNCT changes: most texts have none, and str.translate looks up every one.
+_CHANGED = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_PUNCT) if _PUNCT[k] != chr(k)) + "]")
 
 
 @cache
@@ -198,7 +201,7 @@ def _substitute(original: str, simplified: str | None = None) -> str:
     """All one-for-one character substitutions; the result has ``len(original)``."""
     work = _t2s(original) if simplified is None else simplified
     work = _KEEP_ASCII.sub(lambda m: _PLACEHOLDER[m.group()], work)
-    return work.translate(_PUNCT)
+    return work.translate(_PUNCT) if _CHANGED.search(work) else work
 
 
 # --------------------------------------------------------------------------- dropping
@@ -213,6 +216,12 @@ def _chrome_regex() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
 
 
+@cache
+def _chrome_finder():
+    """The chrome regex, tried only where a line starts or a literal stands (same matches)."""
+    return anchored(_chrome_regex())
+
+
 # Markdown bold, zero-width characters, stray BOMs and control characters (\t \n kept).
 _NOISE = re.compile(r"\*\*|[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 
@@ -220,7 +229,10 @@ _NOISE = re.compile(r"\*\*|[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 def chrome_spans(original: str) -> list[tuple[int, int]]:
     """Half-open ranges of ``original`` that are page chrome (dropped from ``text``)."""
     work = _substitute(original)
-    return [m.span() for m in _chrome_regex().finditer(work) if m.end() > m.start()]
+    return [m.span() for m in _chrome_finder().finditer(work) if m.end() > m.start()]
+
+
+_KEPT = re.compile(rb"\x01+")
 
 
 def _drop(s: str, offsets: list[int], spans) -> tuple[str, list[int]]:
@@ -233,7 +245,12 @@ def _drop(s: str, offsets: list[int], spans) -> tuple[str, list[int]]:
             hit = True
     if not hit:
         return s, offsets
-    return "".join(compress(s, mask)), list(compress(offsets, mask))
+    # Copy the kept stretches whole: a few hundred slices instead of a step per character.
+    kept = [m.span() for m in _KEPT.finditer(mask)]
+    new_offsets: list[int] = []
+    for a, b in kept:
+        new_offsets += offsets[a:b]
+    return "".join([s[a:b] for a, b in kept]), new_offsets
 
 
 # --------------------------------------------------------------------------- whitespace
@@ -324,7 +341,7 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     notes = ["converted traditional characters"] if simplified != original else []
     work = _substitute(original, simplified)
     offsets = list(range(len(original)))
-    spans = [m.span() for m in _chrome_regex().finditer(work)]
+    spans = [m.span() for m in _chrome_finder().finditer(work)]
     spans += [m.span() for m in _NOISE.finditer(work)]
     spans.sort()
     work, offsets = _drop(work, offsets, spans)

@@ -1,9 +1,17 @@
 """Document → mentions: the spaCy pipeline plus the plan's own title and provenance.
 
-``build_nlp`` assembles ``spacy.blank("zh")`` (character tokens, nothing downloaded) with the
-project's registered components; ``extract`` runs it on one normalised ``Document`` and
-returns an ``ExtractedPlan`` whose mentions carry offsets into the original text and the
+``build_nlp`` assembles ``spacy.blank("zh")`` (nothing downloaded) with the project's
+tokenizer (``tokenizer.CharTokenizer``: zh's character tokens, made quicker) and registered
+components; ``extract`` runs it on one normalised ``Document`` and returns an
+``ExtractedPlan`` whose mentions carry offsets into the original text and the
 part/task/sentence they stand in.
+
+The tokens stay one per character. Coarser tokens (runs between whitespace, split at the
+entities afterwards) were measured and not taken: every distinct token string becomes a
+lexeme of the vocab (~12 µs each: spaCy computes its lexical attributes in Python, and it
+stays in memory), and in plan text nearly every run of characters is new. On the five seed
+plans such a Doc cost ~6 times as much as ``CharTokenizer``'s (16.7 vs 2.8 ms, warm vocab).
+Components read the plain text instead (see ``components``).
 
 Metadata is read before the NLP pipeline runs, so that the rules know the plan: its
 province (a county's short alias such as 合作 or 新建 is a place only in the plan's own
@@ -12,60 +20,34 @@ province) and its title (occurrences of the title are Plan mentions). They trave
 """
 from __future__ import annotations
 
+import gc
 import re
 from functools import cache
 
 import spacy
-from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from policykg.extract import components  # noqa: F401  (registers the factories)
-from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta
+from policykg.extract import components, regions, tokenizer  # noqa: F401  (components, tokenizer: register)
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.metadata import extract_metadata
-from policykg.extract.structure import locate, parse_structure
+from policykg.extract.structure import locator, parse_structure
 
 LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
 _SPACES = re.compile(r"\s+")
-_WHITESPACE_RUNS = re.compile(r"(\s+)")
-
-
-def _make_doc(nlp: Language, text: str) -> Doc:
-    """``nlp.make_doc(text)``, without spaCy's quadratic re-alignment for character tokens.
-
-    The zh tokenizer in "char" mode makes one token per character and aligns them with
-    ``util.get_words_and_spaces``, which slices the rest of the text for every character.
-    The same tokens: each non-space character is a token; one " " right after it is its
-    trailing space; any other run of whitespace is a token of its own.
-    """
-    tokenizer = nlp.tokenizer
-    if (type(tokenizer) is not ChineseTokenizer or tokenizer.segmenter != Segmenter.char
-            or len(text) > nlp.max_length):
-        return nlp.make_doc(text)
-    words: list[str] = []
-    spaces: list[bool] = []
-    pieces = _WHITESPACE_RUNS.split(text)  # chunk, run, chunk, run, …, chunk
-    for i, piece in enumerate(pieces):
-        if not piece:
-            continue
-        if i % 2 == 0:
-            words.extend(piece)
-            spaces.extend([False] * len(piece))
-            continue
-        if i and pieces[i - 1] and piece[0] == " ":
-            spaces[-1] = True
-            piece = piece[1:]
-        if piece:
-            words.append(piece)
-            spaces.append(False)
-    return Doc(tokenizer.vocab, words=words, spaces=spaces)
 
 
 @cache
 def build_nlp() -> Language:
-    nlp = spacy.blank("zh")
+    """The pipeline and the data extraction reads, built once per process (and per worker)."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     nlp.add_pipe("policykg_candidates")
     nlp.add_pipe("policykg_select")
+    regions.find_in("")  # compiles the metadata's scanner of region names now, not on the first plan
+    # Its data (~45,000 place names, the divisions dataset: some 200,000 objects) lives as long
+    # as the process. Frozen out of the collector's generations, it is not walked again by
+    # every full collection while plans are extracted (~5% of extraction time).
+    gc.collect()
+    gc.freeze()
     return nlp
 
 
@@ -76,12 +58,14 @@ def _plan_title_variants(meta: PlanMeta) -> set[str]:
     return {title}
 
 
-def extract(document: Document, nlp: Language | None = None) -> ExtractedPlan:
+def extract(document: Document, nlp: Language | None = None, structure: Structure | None = None) -> ExtractedPlan:
+    """The plan's mentions, metadata and outline; ``structure`` if the caller parsed it already."""
     nlp = nlp or build_nlp()
-    structure = parse_structure(document)
+    if structure is None:
+        structure = parse_structure(document)
     meta = extract_metadata(document, structure)
     titles = _plan_title_variants(meta)
-    doc = _make_doc(nlp, document.text)
+    doc = nlp.make_doc(document.text)
     doc.user_data[components.CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
                                              "level": meta.level, "titles": sorted(titles)}
     doc.user_data[components.TEXT_KEY] = document.text
@@ -90,12 +74,13 @@ def extract(document: Document, nlp: Language | None = None) -> ExtractedPlan:
     mentions = []
     text = document.text  # == doc.text: slice it rather than join each span's tokens again
     name = document.name
+    locate = locator(structure)
     for span in doc.spans[components.ENTITIES_KEY]:
         span_start, span_end = span.start_char, span.end_char
         surface = text[span_start:span_end]  # == span.text
         start, end = document.original_span(span_start, span_end)
         label = "Plan" if surface in titles else span.label_
-        part, task, sentence = locate(structure, span_start)
+        part, task, sentence = locate(span_start)
         mentions.append(
             Mention(
                 doc=name,

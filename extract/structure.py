@@ -19,7 +19,7 @@ from bisect import bisect_right
 
 from policykg.extract.document import Document, Section, Structure
 
-__all__ = ["parse_structure", "locate"]
+__all__ = ["parse_structure", "locate", "locator"]
 
 _NUM = "一二三四五六七八九十"
 _PART = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})、", re.MULTILINE)
@@ -91,11 +91,11 @@ def parse_structure(doc: Document) -> Structure:
     structure = Structure()
     structure.parts = _sections("part", parts, part_starts + [tail], text)
     structure.tasks = _sections("task", tasks, sorted(task_starts + part_starts + [tail]), text)
-    structure.sentences = [
-        Section("sentence", *_strip(text, m.start(), m.end()))
-        for m in _SENTENCE.finditer(text)
-        if m.group().strip()
-    ]
+    structure.sentences = []
+    for m in _SENTENCE.finditer(text):
+        start, end = _strip(text, m.start(), m.end())
+        if start < end:  # not whitespace only
+            structure.sentences.append(Section("sentence", start, end))
     return structure
 
 
@@ -110,6 +110,21 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def _find(sections: list[Section], pos: int) -> int:
     i = bisect_right(sections, pos, key=lambda s: s.start) - 1
     return i if i >= 0 and pos < sections[i].end else -1
+
+
+def locator(structure: Structure):
+    """``locate`` for many positions of one plan: the sections' starts listed once."""
+    kinds = [([s.start for s in sections], sections)
+             for sections in (structure.parts, structure.tasks, structure.sentences)]
+
+    def find(pos: int) -> tuple[int, int, int]:
+        found = []
+        for starts, sections in kinds:
+            i = bisect_right(starts, pos) - 1
+            found.append(i if i >= 0 and pos < sections[i].end else -1)
+        return tuple(found)
+
+    return find
 
 
 def locate(structure: Structure, pos: int) -> tuple[int, int, int]:

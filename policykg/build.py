@@ -38,8 +38,9 @@ MIN_CJK = 200
 MIN_CJK_SHARE = 0.3
 MIN_HEADINGS = 2
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_NON_SPACE = re.compile(r"\S")
+# Counted as runs: a list of every single character would cost more than the check.
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -81,10 +82,11 @@ class NotAPlan(UnreadableFile):
 
 def check_text(document: Document) -> None:
     """Raise ``NotAPlan`` unless the text is mostly Chinese and long enough (cheap, before spaCy)."""
-    cjk = len(_CJK.findall(document.text))
+    text = document.text
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
     if cjk < MIN_CJK:
         raise NotAPlan(f"only {cjk} Chinese characters (a plan has at least {MIN_CJK})")
-    total = len(_NON_SPACE.findall(document.text))
+    total = len(text) - sum(map(len, _SPACE_RUN.findall(text)))
     if cjk < MIN_CJK_SHARE * total:
         raise NotAPlan(f"only {cjk / total:.0%} of the text is Chinese (a plan has at least {MIN_CJK_SHARE:.0%})")
 
@@ -99,10 +101,12 @@ def check_structure(structure: Structure) -> None:
 
 def extract_file(path: Path, max_size: int | None = DEFAULT_MAX_SIZE, require_plan: bool = True) -> ExtractedPlan:
     document = read_document(path, max_size=max_size)
+    structure = None
     if require_plan:
         check_text(document)
-        check_structure(parse_structure(document))
-    return extract(document)
+        structure = parse_structure(document)
+        check_structure(structure)
+    return extract(document, structure=structure)
 
 
 def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> ExtractedPlan | Problem:

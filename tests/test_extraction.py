@@ -176,13 +176,87 @@ def test_healthy_x_needs_a_place_the_plan_can_mean():
 
 @given(st.text(alphabet=st.sampled_from(list("中文 \t\r\n\u3000\xa0ab1、。")), max_size=60))
 @settings(max_examples=300, deadline=None)
-def test_fast_char_tokens_equal_spacys(text):
-    """pipeline._make_doc must give exactly the tokens and spaces of spaCy's zh char tokenizer."""
-    from policykg.extract.pipeline import _make_doc, build_nlp
+def test_char_tokenizer_equals_spacys(text):
+    """The pipeline's tokenizer gives exactly the tokens and spaces of spaCy's zh char tokenizer."""
+    import spacy
+
+    from policykg.extract.pipeline import build_nlp
+
+    ours, theirs = build_nlp().make_doc(text), spacy.blank("zh").make_doc(text)
+    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    assert ours.text == text
+
+
+def test_char_tokenizer_relearns_strings_a_memory_zone_dropped():
+    from policykg.extract.pipeline import build_nlp
 
     nlp = build_nlp()
-    ours, theirs = _make_doc(nlp, text), nlp.make_doc(text)
-    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    with nlp.memory_zone():
+        nlp.make_doc("𠀀𠀁 x")  # characters no plan had: their strings live in the zone only
+    assert [t.text for t in nlp.make_doc("𠀀𠀁 x")] == ["𠀀", "𠀁", "x"]
+
+
+def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
+    """The reference: the tokens a character range touches, minus a token whose trailing
+    space it starts on (doc.char_span(..., alignment_mode="expand"), token by token)."""
+    tokens = [t for t in doc if t.idx + len(t.text_with_ws) > start and t.idx < end]
+    if tokens and tokens[0].whitespace_ and start == tokens[0].idx + len(tokens[0].text):
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), min_size=1, max_size=30), st.data())
+@settings(max_examples=500, deadline=None)
+def test_char_token_span_equals_expanding_over_the_tokens(text, data):
+    """components.char_token_span works on the plain text as if on the pipeline's tokens."""
+    from policykg.extract.components import char_token_span
+    from policykg.extract.pipeline import build_nlp
+
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    doc = build_nlp().make_doc(text)
+    assert char_token_span(text, start, end) == _expand_on_tokens(doc, start, end)
+
+
+def test_entities_mark_every_other_token_outside():
+    from policykg.extract.pipeline import build_nlp
+
+    nlp = build_nlp()
+    doc = nlp.make_doc("推进健康上海行动。上海市卫生健康委员会")
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert [e.text for e in doc.ents] == ["健康上海行动", "上海市卫生健康委员会"]
+    assert {t.ent_iob_ for t in doc if t.ent_type == 0} == {"O"}
+
+
+@given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_token_index_from_character_offset(text):
+    """select finds a span's tokens from its character offsets: each token's start (and end)
+    offset minus the characters before it that start no token is its index (and index + 1)."""
+    from bisect import bisect_left
+
+    from policykg.extract.components import _not_token_starts
+    from policykg.extract.pipeline import build_nlp
+
+    doc = build_nlp().make_doc(text)
+    skips = _not_token_starts(doc, text)
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        assert start - bisect_left(skips, start) == token.i
+        assert end - bisect_left(skips, end) == token.i + 1
+
+
+def test_select_refuses_tokens_that_are_not_characters():
+    import spacy
+
+    from policykg.extract.pipeline import build_nlp
+
+    doc = spacy.blank("en").make_doc("Shanghai Municipal Health Commission")
+    with pytest.raises(ValueError, match="character tokens"):
+        build_nlp().get_pipe("policykg_select")(doc)
 
 
 def test_members_of_a_list_closed_by_a_class_noun_take_its_label():

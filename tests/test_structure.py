@@ -101,3 +101,15 @@ def test_empty_and_unstructured():
         doc, st = _parse(text)
         assert st.parts == [] and st.tasks == []
         assert locate(st, 0) == (-1, -1, -1 if not doc.text else 0)
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", SEED_FILES[:2], ids=lambda p: p.name[:3])
+def test_locator_agrees_with_locate(path):
+    from policykg.extract.structure import locator
+
+    doc = read_document(path)
+    st = parse_structure(doc)
+    find = locator(st)
+    for pos in range(0, len(doc.text), 7):
+        assert find(pos) == locate(st, pos)
