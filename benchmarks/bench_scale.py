@@ -55,7 +55,7 @@ def child(corpus: Path, out: Path, workers: int, tokeniser: bool) -> dict:
     t2, c2 = time.perf_counter(), _cpu()
     result = build_lib.assemble(plans, problems)
     t3 = time.perf_counter()
-    writers.write_all(result.graph, out)
+    writers.write_all(result.graph, out, workers=workers)
     t4, c4 = time.perf_counter(), _cpu()
     chars = sum(len(p.document.text) for p in plans)
     figures = {

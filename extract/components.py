@@ -323,8 +323,7 @@ class CandidateProposer:
         self.boundaries = Boundaries(lex)
         self.gazetteer = Gazetteer.from_data(gazetteer)
         self.region_names = _region_names(gazetteer)
-        self.member_lists = [(re.compile(spec["pattern"]), spec["label"], spec["rule"])
-                             for spec in lex.get("member_lists", ())]
+        self.member_lists = [MemberList(spec) for spec in lex.get("member_lists", ())]
         self.not_members = frozenset(lex.get("list_not_members", ()))
 
     def propose(self, text: str, context: dict | None = None) -> list[Candidate]:
@@ -355,8 +354,8 @@ class CandidateProposer:
                     continue
                 if end - start >= 2:
                     found.append(Candidate(start, end, p.label, p.priority, p.id))
-        for regex, label, rule in self.member_lists:
-            found.extend(self._list_members(text, regex, label, rule))
+        for member_list in self.member_lists:
+            found.extend(self._list_members(text, member_list))
         for title in (context or {}).get("titles", ()):
             if len(title) >= 4:  # every occurrence, left to right, none overlapping
                 k = text.find(title)
@@ -376,10 +375,11 @@ class CandidateProposer:
                 return left, quoted_end
         return self.boundaries.left_edge(text, start, end, p.boundary, p.max_left, p.conjoined), end
 
-    def _list_members(self, text: str, regex: re.Pattern, label: str, rule: str) -> list[Candidate]:
+    def _list_members(self, text: str, member_list: "MemberList") -> list[Candidate]:
         """The items of 甲、乙、丙等<class noun>, each a name of the class's label."""
         out = []
-        for m in regex.finditer(text):
+        label, rule = member_list.label, member_list.rule
+        for m in member_list.finditer(text):
             pos = m.start(1)
             for i, item in enumerate(m.group(1).split("、")):
                 start, end = pos, pos + len(item)
@@ -452,6 +452,31 @@ def _whitespace_run_start(text: str, pos: int) -> int:
     while pos and text[pos - 1].isspace():
         pos -= 1
     return pos
+
+
+class MemberList:
+    """A list of names closed by 等 + a class noun (甲、乙、丙等市级医院), from ``member_lists``.
+
+    ``finditer`` yields what ``regex.finditer`` would, but tries the regex only in the stretch
+    before each tail (等 + class noun, rare): a list of names may start anywhere, so ``re``
+    alone would try it at every character.
+    """
+
+    REACH = 15 * 9 + 8  # the longest list: 15 items of 8 characters with their 、, and one more
+
+    def __init__(self, spec: dict):
+        self.label, self.rule = spec["label"], spec["rule"]
+        items = f"((?:[\u4e00-\u9fff]{{2,8}}、){{{spec['min_items'] - 1},15}}[\u4e00-\u9fff]{{2,8}})"
+        self.tail = re.compile(spec["tail"])
+        self.regex = re.compile(items + spec["tail"])
+
+    def finditer(self, text: str):
+        done = 0  # finditer goes on after each match's end
+        for tail in self.tail.finditer(text):
+            m = self.regex.search(text, max(done, tail.start() - self.REACH), tail.end())
+            if m is not None:
+                done = m.end()
+                yield m
 
 
 @dataclass(slots=True)

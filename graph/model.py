@@ -87,10 +87,14 @@ def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None
         by_target[(pid, target)].append(m)
         if m.task >= 0:
             by_target[(f"{pid}#task{m.task + 1}", target)].append(m)
+    sentence_texts: dict[int, str] = {}  # each sentence once, though plan and task edges both cite it
+    for m in plan.mentions:
+        if m.sentence not in sentence_texts:
+            sentence_texts[m.sentence] = _sentence_text(plan, m.sentence)
     for (source, target), ms in by_target.items():
         graph.add_edge(
             source, target, key=schema.MENTIONS, count=len(ms),
-            sentences=list(dict.fromkeys(_sentence_text(plan, m.sentence) for m in ms)),
+            sentences=list(dict.fromkeys(sentence_texts[m.sentence] for m in ms)),
             starts=[m.start for m in ms], ends=[m.end for m in ms],
             surfaces=sorted({m.text for m in ms}),
         )

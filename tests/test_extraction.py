@@ -328,3 +328,12 @@ def test_named_zones_start_after_the_verb():
     assert "张江科学城" in surfaces("对接张江科学城医疗配套。", "Region")
     assert not surfaces("加快建设科学城。", "Region")
     assert not surfaces("支持医疗器械、生物医药等企业发展。", "Organization")
+
+
+@given(st.text(alphabet=st.sampled_from(list("甲乙丙丁戊、等企业高校市级医院，。3家")), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_member_lists_match_what_the_whole_regex_matches(text):
+    from policykg.extract.pipeline import build_nlp
+
+    for member_list in build_nlp().get_pipe("policykg_candidates").member_lists:
+        assert [m.span(1) for m in member_list.finditer(text)] == [m.span(1) for m in member_list.regex.finditer(text)]
