@@ -681,10 +681,6 @@ def _read_yaml(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
-if not Span.has_extension("pkg_priority"):
-    Span.set_extension("pkg_priority", default=50)
-
-
 @Language.factory(
     "policykg_candidates",
     default_config={
@@ -821,9 +817,7 @@ class SpanSelector:
         start, end = c.start_char, c.end_char
         if skips:
             start, end = start - bisect_left(skips, start), end - bisect_left(skips, end)
-        span = Span(doc, start, end, label=c.label, kb_id=c.rule)
-        span._.pkg_priority = c.priority
-        return span
+        return Span(doc, start, end, label=c.label, kb_id=c.rule)
 
     @staticmethod
     def _nested(kept: list[SpanCandidate], chosen: list[SpanCandidate]) -> list[SpanCandidate]:
