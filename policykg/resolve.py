@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -452,20 +452,19 @@ _OWN_HEADS = re.compile(r"(?:行动|计划|规划|方案|项目|工程|条例|�
 _NATIONAL = ("国家", "全国", "中国", "中华人民共和国", "中共中央", "国务院")
 
 
-def _before(plan: ExtractedPlan, m: Mention, n: int) -> str:
-    """Up to ``n`` characters of normalised text before a mention, within its sentence."""
-    offsets = plan.document.offsets
-    i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
-    sentences = plan.structure.sentences
-    lo = sentences[m.sentence].start if 0 <= m.sentence < len(sentences) else 0
-    return plan.document.text[max(lo, i - n):i]
-
-
 def _norm_span(plan: ExtractedPlan, m: Mention) -> tuple[int, int]:
     """A mention's offsets in the normalised text."""
     offsets = plan.document.offsets
     i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
     return i, i + len(m.norm)
+
+
+def _before(plan: ExtractedPlan, m: Mention, n: int) -> str:
+    """Up to ``n`` characters of normalised text before a mention, within its sentence."""
+    i = _norm_span(plan, m)[0]
+    sentences = plan.structure.sentences
+    lo = sentences[m.sentence].start if 0 <= m.sentence < len(sentences) else 0
+    return plan.document.text[max(lo, i - n):i]
 
 
 def _issuers(plan: ExtractedPlan, named: list[tuple[Mention, str, str]]):
@@ -476,7 +475,7 @@ def _issuers(plan: ExtractedPlan, named: list[tuple[Mention, str, str]]):
     out = []
     for m, name, rule in named:
         if m.label == "Regulation" and name.startswith("关于"):
-            issuers, pos = [], m.start - (1 if original[m.start - 1:m.start] in "《〈" else 0)
+            issuers, pos = [], m.start - (1 if m.start and original[m.start - 1] in "《〈" else 0)
             while pos in agencies or (original[pos - 1:pos] == "、" and pos - 1 in agencies):
                 agency = agencies.get(pos) or agencies[pos - 1]
                 issuers.insert(0, clean(agency.norm))
@@ -655,13 +654,12 @@ def _mark_implements(plan: ExtractedPlan) -> None:
     data = aliases()
     triggers = sorted(data.get("implements_triggers") or (), key=len, reverse=True)
     window = int(data.get("implements_window", 8))
-    doc = plan.document
-    text, offsets = doc.text, doc.offsets
+    text = plan.document.text
     sentences = plan.structure.sentences
     for m in plan.mentions:
         if m.label not in ("Program", "Regulation"):
             continue
-        i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
+        i = _norm_span(plan, m)[0]
         lo = sentences[m.sentence].start if 0 <= m.sentence < len(sentences) else 0
         start = max(lo, i - window)
         cut = list(_CLAUSE_END.finditer(text, start, i))
