@@ -3,7 +3,7 @@
 ``policykg_candidates`` proposes labelled spans from regex patterns (``data/patterns.jsonl``:
 a head such as 医院/行动/条例 plus a left boundary rule), gazetteers (administrative divisions
 from the jionlp package and ``data/gazetteer.yml``, found by a hashed scan of the text),
-lists of short hospital names (甲、乙、丙等市级医院) and the plan's own title;
+members of lists closed by a class noun (甲、乙、丙等市级医院, 甲、乙等高校) and the plan's own title;
 ``policykg_select`` drops what the guidelines say is no name (generic compounds, plural
 addressees, quoted slogans, programs guessed from a clause that swallow an institution; word
 lists in ``data/lexicon.yml``), keeps the flat, longest, best-ranked spans and writes
