@@ -622,13 +622,14 @@ _DATED_EDITION = re.compile(r"^(?P<pre>.*?)(?P<base>[^()]+)\((?P<y1>[0-9]{4})-(?
 def _edition_by_year(named: list[tuple[Mention, str, str]], plans: list[ExtractedPlan]) -> list[tuple[Mention, str, str]]:
     """第五轮X (no place named) in a plan of year Y → the corpus's dated edition {city}X(Y1-Y2年)
     of the plan's own city or province whose years cover Y."""
-    editions = []
+    editions: dict[str, set[tuple[str, int, int]]] = {}  # {city}X → its dated editions
     for m, name, _ in named:
         if m.label != "Regulation":
             continue
         d = _DATED_EDITION.match(name)
         if d:
-            editions.append((name, d.group("pre") + d.group("base"), int(d.group("y1")), int(d.group("y2"))))
+            editions.setdefault(d.group("pre") + d.group("base"), set()).add(
+                (name, int(d.group("y1")), int(d.group("y2"))))
     if not editions:
         return named
     meta = {p.document.name: p.meta for p in plans}
@@ -639,8 +640,8 @@ def _edition_by_year(named: list[tuple[Mention, str, str]], plans: list[Extracte
         if r and not r.group("pre") and info and info.year:
             where = Jurisdiction.of(info)
             heads = {h for h in (where.city, where.province) if h}
-            hits = {e for e, base, y1, y2 in editions if y1 <= info.year <= y2
-                    and any(base == h + r.group("rest") for h in heads)}
+            hits = {e for h in heads for e, y1, y2 in editions.get(h + r.group("rest"), ())
+                    if y1 <= info.year <= y2}
             if len(hits) == 1:
                 out.append((m, hits.pop(), "edition-by-year"))
                 continue
