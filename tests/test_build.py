@@ -76,3 +76,20 @@ def test_writers_side_by_side_write_the_same_files(seeds_build, tmp_path):
     for a, b in zip(one, two):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert not [p for p in (tmp_path / "two").rglob(".*")]  # no temporary file left behind
+
+
+def test_assemble_gives_the_cycle_collector_back_as_it_found_it(seeds_dir):
+    import gc
+
+    from policykg.build import assemble, extract_files
+
+    plans, _ = extract_files(sorted(seeds_dir.glob("001_*.txt")))
+    assert gc.isenabled()
+    assemble(plans)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assemble(plans)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
