@@ -204,6 +204,12 @@ def _read_docx(path: Path) -> str:
     return "\n".join(lines)
 
 
+def _chinese(n: int) -> str:
+    import jionlp
+
+    return jionlp.money_num2char(n, sim_or_tra="sim")
+
+
 class _ListNumbering:
     """The labels Word draws in front of numbered paragraphs (一、 1. （1）), which python-docx's
     ``Paragraph.text`` leaves out: without them a plan loses its parts and tasks.
@@ -216,7 +222,7 @@ class _ListNumbering:
 
     _FORMATS = {
         "decimal": str, "decimalZero": lambda n: f"{n:02d}",
-        "chineseCounting": lambda n: _chinese(n), "chineseCountingThousand": lambda n: _chinese(n),
+        "chineseCounting": _chinese, "chineseCountingThousand": _chinese,
         "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
         "upperLetter": lambda n: chr(64 + (n - 1) % 26 + 1), "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1),
         "decimalEnclosedCircle": lambda n: chr(0x245F + n) if 1 <= n <= 20 else str(n),
@@ -271,12 +277,6 @@ class _ListNumbering:
             return self._FORMATS.get(level_fmt, str)(counts.get(k, start))
 
         return re.sub(r"%([1-9])", number, text)
-
-
-def _chinese(n: int) -> str:
-    import jionlp
-
-    return jionlp.money_num2char(n, sim_or_tra="sim")
 
 
 def _table_lines(table) -> list[str]:
