@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 MAX_DISTANCE = 12  # further than this, trying every position near a literal costs more than re's scan
 LINE_START = ""  # the anchor "a line starts here" (^ in MULTILINE mode)
+MAX_CLASS_LITERALS = 4  # a class of up to this many characters is as good as a literal
 
 
 def anchored(regex: re.Pattern[str]):
@@ -118,6 +119,12 @@ def _sequence(items: list, multiline: bool) -> list[tuple[str, int]] | None:
                     break
                 literal += chr(next_av)
             return [(literal, offset)]
+        if op is _sre.IN and len(av) <= MAX_CLASS_LITERALS and all(o is _sre.LITERAL for o, _ in av):
+            return [(chr(code), offset) for _, code in av]  # one of a few characters: [-—–]
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:  # its first round is there
+            inner = _sequence(list(av[2]), multiline)
+            if inner is not None:
+                return [(literal, offset + distance) for literal, distance in inner]
         if op is _sre.AT and av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING) and offset == 0:
             if av is _sre.AT_BEGINNING and multiline:
                 return [(LINE_START, 0)]

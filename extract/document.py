@@ -9,9 +9,27 @@ what the rules read: simplified characters, unwrapped lines, unified punctuation
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 
+def _pickled_as_values(cls):
+    """Pickle instances as (class, field values).
+
+    For ``slots=True`` classes dataclasses writes a ``__getstate__`` that calls ``fields()``
+    for every object, and a ``__setstate__`` that sets the fields one by one: for the plans that
+    extraction workers send back, that was most of the time the parent spent receiving them.
+    """
+    values = attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self):
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_as_values
 @dataclass(slots=True)
 class Document:
     """One plan, decoded and normalised.
@@ -39,6 +57,7 @@ class Document:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+@_pickled_as_values
 @dataclass(slots=True)
 class Section:
     """A unit of document structure, as a range of the normalised text."""
@@ -50,6 +69,7 @@ class Section:
     headline: str = ""  # the task's lead phrase, e.g. 强化疫情监测预警处置
 
 
+@_pickled_as_values
 @dataclass(slots=True)
 class Structure:
     parts: list[Section] = field(default_factory=list)
@@ -57,6 +77,7 @@ class Structure:
     sentences: list[Section] = field(default_factory=list)
 
 
+@_pickled_as_values
 @dataclass(slots=True)
 class PlanMeta:
     title: str | None = None
@@ -71,6 +92,7 @@ class PlanMeta:
     doc_number: str | None = None
 
 
+@_pickled_as_values
 @dataclass(slots=True)
 class Mention:
     """One entity mention with provenance. ``start``/``end`` index ``Document.original``."""
@@ -101,6 +123,7 @@ class Entity:
     props: dict = field(default_factory=dict)
 
 
+@_pickled_as_values
 @dataclass(slots=True)
 class ExtractedPlan:
     """Everything extraction knows about one document."""

@@ -134,16 +134,10 @@ def _extract_chunk(paths: list[Path], max_size: int | None, require_plan: bool) 
     return [_try_extract(p, max_size, require_plan) for p in paths]
 
 
-def _init_worker() -> None:
-    from policykg.extract.pipeline import build_nlp
-
-    build_nlp()  # once per worker process (cached), not once per file
-
-
 def _chunks(paths: list[Path], workers: int) -> list[list[Path]]:
-    # Several chunks per worker so that a chunk of long plans does not leave others idle,
-    # few enough that each chunk's pickling and scheduling cost stays small.
-    size = max(1, min(32, math.ceil(len(paths) / (workers * 6))))
+    # Many small chunks: the processes finish within a chunk of each other, and each chunk's
+    # pickling and scheduling cost stays small next to extracting it.
+    size = max(1, min(32, math.ceil(len(paths) / (workers * 16))))
     return [paths[i:i + size] for i in range(0, len(paths), size)]
 
 
@@ -151,43 +145,98 @@ def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DE
                   workers: int = 1, require_plan: bool = True) -> tuple[list[ExtractedPlan], list[Problem]]:
     """Extract every file; return the plans and the problems, both in input order.
 
-    ``progress(n)`` is called as files finish. ``workers > 1`` extracts in that many processes.
+    ``progress(n)`` is called as files finish. ``workers > 1`` extracts in that many processes:
+    this one and ``workers - 1`` forked helpers.
     """
     workers = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1))
-    results: list[ExtractedPlan | Problem] = []
     if workers == 1:
+        results = []
         for path in paths:
             results.append(_try_extract(path, max_size, require_plan))
             if progress:
                 progress(1)
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        from concurrent.futures.process import BrokenProcessPool
-
-        chunks = _chunks(paths, workers)
-        done: dict[int, list] = {}
-        # "fork" where there is one: workers start at once with everything imported (and the
-        # spaCy pipeline, if the parent built it) and a caller's script needs no __main__
-        # guard. The parent keeps no threads of its own running while it forks (the progress
-        # bar runs without tqdm's monitor thread). Elsewhere "spawn".
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
-            futures = {pool.submit(_extract_chunk, chunk, max_size, require_plan): i for i, chunk in enumerate(chunks)}
-            for future in as_completed(futures):
-                i = futures[future]
-                try:
-                    done[i] = future.result()
-                except BrokenProcessPool:  # a worker was killed (out of memory …): redone below
-                    done[i] = None
-                if progress:
-                    progress(len(chunks[i]))
-        for i in range(len(chunks)):
-            results.extend(done[i] if done[i] is not None else _extract_chunk(chunks[i], max_size, require_plan))
+        results = _extract_shared(paths, workers, progress, max_size, require_plan)
     plans = [r for r in results if isinstance(r, ExtractedPlan)]
     problems = [r for r in results if isinstance(r, Problem)]
     return plans, problems
+
+
+def _extract_shared(paths: list[Path], workers: int, progress, max_size: int | None,
+                    require_plan: bool) -> list[ExtractedPlan | Problem]:
+    """Extract in this process and ``workers - 1`` helper processes; results in input order.
+
+    The helpers take chunks from the front of the list, this process from the back, until they
+    meet. Only the helpers' plans are pickled and sent back: with a pool of ``workers``
+    processes and this one waiting, every plan was, and the time this process spent
+    unpickling them all was most of what kept two workers from being twice as fast as one.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    from policykg.extract.pipeline import build_nlp
+
+    build_nlp()  # before the fork: the helpers inherit the pipeline instead of building it again
+    chunks = _chunks(paths, workers)
+    done: list[list | None] = [None] * len(chunks)
+    front, back = 0, len(chunks)  # chunks[front:back] are not taken yet
+    helpers = workers - 1
+    # "fork" where there is one: helpers start at once with everything imported and built, and
+    # a caller's script needs no __main__ guard. This process keeps no threads of its own
+    # running while it forks (the progress bar runs without tqdm's monitor thread).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(helpers, mp_context=context, initializer=_init_worker) as pool:
+        running: dict = {}
+        broken = False
+
+        def feed() -> None:  # two chunks queued per helper: it never waits for the next one
+            nonlocal front, broken
+            while not broken and front < back and len(running) < 2 * helpers:
+                try:
+                    running[pool.submit(_extract_chunk, chunks[front], max_size, require_plan)] = front
+                except BrokenProcessPool:  # this process takes the rest
+                    broken = True
+                    return
+                front += 1
+
+        def collect(finished) -> None:
+            nonlocal broken
+            for future in finished:
+                i = running.pop(future)
+                try:
+                    done[i] = future.result()
+                except BrokenProcessPool:  # a helper was killed (out of memory …): redone below
+                    broken = True
+                    continue
+                if progress:
+                    progress(len(chunks[i]))
+
+        feed()
+        while front < back:
+            back -= 1
+            done[back] = _extract_chunk(chunks[back], max_size, require_plan)
+            if progress:
+                progress(len(chunks[back]))
+            collect([future for future in running if future.done()])
+            feed()
+        while running:
+            collect(wait(running, return_when=FIRST_COMPLETED).done)
+    results: list[ExtractedPlan | Problem] = []
+    for i, chunk in enumerate(chunks):
+        if done[i] is None:
+            done[i] = _extract_chunk(chunk, max_size, require_plan)
+            if progress:
+                progress(len(chunk))
+        results.extend(done[i])
+    return results
+
+
+def _init_worker() -> None:
+    from policykg.extract.pipeline import build_nlp
+
+    build_nlp()  # once per worker process (cached; inherited where processes fork)
 
 
 def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) -> BuildResult:

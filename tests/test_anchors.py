@@ -19,6 +19,8 @@ ANCHORED = [
     r"(?m)^[ \t]*ab|cd[0-9]",
     r"(?m)[a-c]?^ab",
     r"[a-z](?<=[ab])(?:c|dd)",
+    r"(?:(?!d)[a-z][-x]){2,4}[a-z]",  # places by initials (青-吴-嘉): a short class in a repeat
+    r"(?:[a-c]z|q){1,3}[0-9]",
 ]
 PLAIN = [
     r"ab[0-9]",  # starts with a literal: re is quick already

@@ -78,3 +78,12 @@ def test_a_dead_worker_does_not_lose_files(tmp_path, monkeypatch):
     plans, problems = build_lib.extract_files(files, workers=2)
     assert not problems
     assert [plan.meta.year for plan in plans] == list(range(2001, 2009))
+
+
+def test_a_plan_comes_back_from_a_worker_equal(seeds_dir):
+    import pickle
+
+    plan = build_lib.extract_file(sorted(seeds_dir.glob("001_*.txt"))[0])
+    back = pickle.loads(pickle.dumps(plan))
+    assert back == plan and back.mentions and back.structure.sentences
+    assert type(back.mentions[0]) is type(plan.mentions[0])
