@@ -10,7 +10,7 @@ lists in ``data/lexicon.yml``), keeps the flat, longest, best-ranked spans and w
 ``doc.ents`` and ``doc.spans["entities"]``.
 
 Both work on the plain text, not on tokens. Candidates travel between them as plain records
-on character offsets (``SpanCandidate`` in ``doc.user_data["policykg_candidates"]``),
+on character offsets (``Candidate`` in ``doc.user_data["policykg_candidates"]``),
 already widened to whole tokens as ``doc.char_span(..., alignment_mode="expand")`` would
 (``char_token_span``); only the chosen entities become spaCy Spans. That relies on the
 pipeline's tokens being characters (``tokenizer.CharTokenizer``, spaCy's zh "char"
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from spacy.attrs import ENT_IOB, ENT_TYPE
+from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -118,6 +118,9 @@ class Pattern:
 
 @dataclass(slots=True)
 class Candidate:
+    """A character range proposed as a name; the candidates component widens it to whole
+    tokens, as ``doc.char_span(..., "expand")`` would."""
+
     start: int
     end: int
     label: str
@@ -402,14 +405,14 @@ class CandidateProposer:
                 span = char_token_span(text, start, end)
                 if span is None:
                     continue
-                start, end = span
-            out.append(SpanCandidate(start, end, c.label, c.priority, c.rule))
+                c.start, c.end = span
+            out.append(c)
         # The ranking priority of a character range is the one its *last* candidate carries:
         # as with the former Span extension ``pkg_priority``, which spaCy stores per
         # (start_char, end_char), so candidates on the same range shared one value.
-        last = {(c.start_char, c.end_char): c.priority for c in out}
+        last = {(c.start, c.end): c.priority for c in out}
         for c in out:
-            c.priority = last[c.start_char, c.end_char]
+            c.priority = last[c.start, c.end]
         doc.user_data[_user_key(self.spans_key)] = out
         return doc
 
@@ -477,17 +480,6 @@ class MemberList:
             if m is not None:
                 done = m.end()
                 yield m
-
-
-@dataclass(slots=True)
-class SpanCandidate:
-    """A candidate aligned to tokens: what ``doc.char_span(..., "expand")`` would cover."""
-
-    start_char: int
-    end_char: int
-    label: str
-    priority: int
-    rule: str
 
 
 def _user_key(key: str) -> str:
@@ -729,8 +721,8 @@ class SpanSelector:
             t = t[1:-1]
         return t
 
-    def keep(self, span: SpanCandidate, doc_text: str) -> bool:
-        start, end, label, rule = span.start_char, span.end_char, span.label, span.rule
+    def keep(self, span: Candidate, doc_text: str) -> bool:
+        start, end, label, rule = span.start, span.end, span.label, span.rule
         surface = doc_text[start:end]
         text = self._bare(surface)
         if text in self.generic:
@@ -775,7 +767,7 @@ class SpanSelector:
         candidates = doc.user_data.get(_user_key(self.candidates_key), [])
         kept = [s for s in candidates if self.keep(s, doc_text)]
         # A program guessed from a clause does not swallow a named institution.
-        inst = sorted(((s.start_char, s.end_char, s) for s in kept
+        inst = sorted(((s.start, s.end, s) for s in kept
                        if s.label in ("Hospital", "Agency") and s.rule != "gazetteer"
                        or s.label == "Regulation" and s.rule in ("reg.untitled", "reg.title")),
                       key=lambda t: (t[0], t[1]))
@@ -783,26 +775,26 @@ class SpanSelector:
         drop = set()
         for s in kept:
             if s.rule in ("prog.action", "prog.special", "reg.untitled", "org.head") and s.label in ("Program", "Organization", "Regulation"):
-                i = bisect_left(starts, s.start_char)
-                while i < len(inst) and inst[i][0] < s.end_char:
+                i = bisect_left(starts, s.start)
+                while i < len(inst) and inst[i][0] < s.end:
                     h = inst[i][2]
                     i += 1
                     if h.label == "Regulation" and (s.rule != "prog.action" or h.rule == s.rule):
                         continue
-                    if h.end_char < s.end_char - 1 and h.end_char - h.start_char >= 4:
-                        drop.add((s.start_char, s.end_char, s.label))
+                    if h.end < s.end - 1 and h.end - h.start >= 4:
+                        drop.add((s.start, s.end, s.label))
                         break
         if drop:
-            kept = [s for s in kept if (s.start_char, s.end_char, s.label) not in drop]
-        ranked = sorted(kept, key=lambda s: (s.start_char - s.end_char, -s.priority, s.start_char))
+            kept = [s for s in kept if (s.start, s.end, s.label) not in drop]
+        ranked = sorted(kept, key=lambda s: (s.start - s.end, -s.priority, s.start))
         taken = bytearray(len(doc_text))  # characters already in a chosen span
         chosen = []
         for c in ranked:
-            if taken.find(1, c.start_char, c.end_char) >= 0:
+            if taken.find(1, c.start, c.end) >= 0:
                 continue
-            taken[c.start_char:c.end_char] = b"\x01" * (c.end_char - c.start_char)
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
             chosen.append(c)
-        chosen.sort(key=lambda s: s.start_char)
+        chosen.sort(key=lambda s: s.start)
         skips = _not_token_starts(doc, doc_text)
         flat = [self._span(doc, c, skips) for c in chosen]
         _set_ents(doc, flat)
@@ -811,20 +803,20 @@ class SpanSelector:
         return doc
 
     @staticmethod
-    def _span(doc: Doc, c: SpanCandidate, skips: list[int]) -> Span:
+    def _span(doc: Doc, c: Candidate, skips: list[int]) -> Span:
         """The Span of a candidate: its token offsets are its character offsets minus the
         characters before them that start no token (``skips``)."""
-        start, end = c.start_char, c.end_char
+        start, end = c.start, c.end
         if skips:
             start, end = start - bisect_left(skips, start), end - bisect_left(skips, end)
         return Span(doc, start, end, label=c.label, kb_id=c.rule)
 
     @staticmethod
-    def _nested(kept: list[SpanCandidate], chosen: list[SpanCandidate]) -> list[SpanCandidate]:
+    def _nested(kept: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
         """Titles cited inside a chosen title (《浙江省实施〈X法〉办法》): entities of their own."""
         inner = [c for c in kept if c.rule in NESTED_RULES]
         titles = [c for c in chosen if c.rule == "reg.title"]
-        return [c for c in inner if any(t.start_char < c.start_char and c.end_char < t.end_char for t in titles)]
+        return [c for c in inner if any(t.start < c.start and c.end < t.end for t in titles)]
 
 
 def _not_token_starts(doc: Doc, text: str) -> list[int]:
@@ -845,15 +837,23 @@ def _not_token_starts(doc: Doc, text: str) -> list[int]:
 
 
 def _set_ents(doc: Doc, spans: list[Span]) -> None:
-    """``doc.set_ents(spans)``: the spans become the entities, every other token is O.
+    """``doc.set_ents(spans, default="outside")``: the spans become the entities, every other
+    token is O.
 
     set_ents marks the other tokens one by one against a Python set, which for one token per
-    character costs as much as finding the entities; from_array marks them all in C first.
+    character costs as much as finding the entities: the whole annotation goes in through one
+    ``from_array`` instead (B, I or O per token, with the span's label and rule).
     """
-    outside = np.zeros((len(doc), 2), dtype=np.uint64)
-    outside[:, 0] = 2  # ENT_IOB "O", ENT_TYPE none
-    doc.from_array([ENT_IOB, ENT_TYPE], outside)
-    doc.set_ents(spans, default="unmodified")
+    iob_type_kb = np.zeros((len(doc), 3), dtype=np.uint64)
+    iob_type_kb[:, 0] = 2  # O
+    strings = doc.vocab.strings
+    for span in spans:
+        start, end = span.start, span.end
+        iob_type_kb[start, 0] = 3  # B
+        iob_type_kb[start + 1:end, 0] = 1  # I
+        iob_type_kb[start:end, 1] = span.label
+        iob_type_kb[start:end, 2] = strings.add(span.kb_id_)
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], iob_type_kb)
 
 
 @Language.factory(

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from policykg.graph import schema, writers
 from policykg.graph.model import summary
 
@@ -93,3 +96,13 @@ def test_assemble_gives_the_cycle_collector_back_as_it_found_it(seeds_dir):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_chinese_characters_are_counted_as_re_counts_them(text):
+    import re
+
+    from policykg.build import _count_cjk
+
+    assert _count_cjk(text) == len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))

@@ -174,7 +174,7 @@ def test_healthy_x_needs_a_place_the_plan_can_mean():
     assert not any("健康合作" in p for p in programs)
 
 
-@given(st.text(alphabet=st.sampled_from(list("中文 \t\r\n\u3000\xa0ab1、。")), max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("中文 \t\r\n\u3000\xa0ab1、。㐀𠀀")), max_size=60))
 @settings(max_examples=300, deadline=None)
 def test_char_tokenizer_equals_spacys(text):
     """The pipeline's tokenizer gives exactly the tokens and spaces of spaCy's zh char tokenizer."""
@@ -193,7 +193,9 @@ def test_char_tokenizer_relearns_strings_a_memory_zone_dropped():
     nlp = build_nlp()
     with nlp.memory_zone():
         nlp.make_doc("𠀀𠀁 x")  # characters no plan had: their strings live in the zone only
+        nlp.make_doc("㐂㐃y")  # (and in the table of the Basic Multilingual Plane)
     assert [t.text for t in nlp.make_doc("𠀀𠀁 x")] == ["𠀀", "𠀁", "x"]
+    assert [t.text for t in nlp.make_doc("㐂㐃y")] == ["㐂", "㐃", "y"]
 
 
 def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
@@ -229,6 +231,15 @@ def test_entities_mark_every_other_token_outside():
         doc = proc(doc)
     assert [e.text for e in doc.ents] == ["健康上海行动", "上海市卫生健康委员会"]
     assert {t.ent_iob_ for t in doc if t.ent_type == 0} == {"O"}
+    # The same annotation as spaCy's own set_ents gives, rules (kb_id) included.
+    from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
+    from spacy.tokens import Span
+
+    again = nlp.make_doc(doc.text)
+    again.set_ents([Span(again, e.start, e.end, label=e.label_, kb_id=e.kb_id_) for e in doc.ents], default="outside")
+    attrs = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
+    assert (again.to_array(attrs) == doc.to_array(attrs)).all()
+    assert [e.kb_id_ for e in doc.ents] == [s.kb_id_ for s in doc.spans["entities"]] and doc.ents[0].kb_id_
 
 
 @given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), max_size=40))
