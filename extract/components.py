@@ -39,7 +39,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from policykg.extract.anchors import Anchored, anchored, quick_start
-from policykg.extract.tokenizer import SPACE_OR_WHITESPACE_RUN
 
 CANDIDATES_KEY = "candidates"
 LIST_RULES = frozenset({"hosp.list", "org.list", "hosp.between"})  # names known by the list they stand in
@@ -824,7 +823,7 @@ def _not_token_starts(doc: Doc, text: str) -> list[int]:
     token), in order: the token of a chosen span's first character is its offset minus how many
     come before it (no search in the Doc for every span)."""
     skips = []
-    if SPACE_OR_WHITESPACE_RUN.search(text):  # else every character is a token
+    if len(doc) != len(text):  # else every character is a token
         for m in _SPACE_RUN.finditer(text):
             start, end = m.span()
             if start and text[start] == " ":  # the trailing space of the character before
@@ -837,23 +836,34 @@ def _not_token_starts(doc: Doc, text: str) -> list[int]:
 
 
 def _set_ents(doc: Doc, spans: list[Span]) -> None:
-    """``doc.set_ents(spans, default="outside")``: the spans become the entities, every other
-    token is O.
+    """``doc.set_ents(spans, default="outside")`` for flat spans: they become the entities,
+    every other token is O.
 
     set_ents marks the other tokens one by one against a Python set, which for one token per
     character costs as much as finding the entities: the whole annotation goes in through one
-    ``from_array`` instead (B, I or O per token, with the span's label and rule).
+    ``from_array`` instead, worked out by numpy (B, I or O per token, label, rule).
     """
-    iob_type_kb = np.zeros((len(doc), 3), dtype=np.uint64)
-    iob_type_kb[:, 0] = 2  # O
+    n = len(doc)
+    if not spans:
+        doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], np.tile(np.array([2, 0, 0], dtype=np.uint64), (n, 1)))
+        return
+    starts = np.array([s.start for s in spans], dtype=np.int64)
+    ends = np.array([s.end for s in spans], dtype=np.int64)
+    # Which span covers each token (1-based; 0: none): +k where span k starts, -k where it ends.
+    number = np.arange(1, len(spans) + 1, dtype=np.int64)
+    steps = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(steps, starts, number)
+    np.add.at(steps, ends, -number)
+    covering = np.cumsum(steps[:n])
     strings = doc.vocab.strings
-    for span in spans:
-        start, end = span.start, span.end
-        iob_type_kb[start, 0] = 3  # B
-        iob_type_kb[start + 1:end, 0] = 1  # I
-        iob_type_kb[start:end, 1] = span.label
-        iob_type_kb[start:end, 2] = strings.add(span.kb_id_)
-    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], iob_type_kb)
+    labels = np.array([0] + [s.label for s in spans], dtype=np.uint64)
+    rules = np.array([0] + [strings.add(s.kb_id_) for s in spans], dtype=np.uint64)
+    annotation = np.empty((n, 3), dtype=np.uint64)
+    annotation[:, 0] = np.where(covering > 0, 1, 2)  # I inside a span, O outside
+    annotation[starts, 0] = 3  # B
+    annotation[:, 1] = labels[covering]
+    annotation[:, 2] = rules[covering]
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], annotation)
 
 
 @Language.factory(

@@ -348,3 +348,24 @@ def test_member_lists_match_what_the_whole_regex_matches(text):
 
     for member_list in build_nlp().get_pipe("policykg_candidates").member_lists:
         assert [m.span(1) for m in member_list.finditer(text)] == [m.span(1) for m in member_list.regex.finditer(text)]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=12), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_entities_are_set_as_spacys_set_ents_sets_them(cuts):
+    """Flat spans from sorted cut points (adjacent, at either end, none) set as set_ents would."""
+    import spacy
+    from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
+    from spacy.tokens import Span
+
+    from policykg.extract.components import _set_ents
+
+    nlp = spacy.blank("zh")
+    text = "上海市卫生健康委员会推进健康行动"
+    points = sorted(set(cuts))
+    pairs = [(a, b) for a, b in zip(points, points[1:]) if (a + b) % 3]  # some gaps, some adjacent
+    ours, theirs = nlp.make_doc(text), nlp.make_doc(text)
+    _set_ents(ours, [Span(ours, a, b, label=f"L{a % 2}", kb_id=f"r{b}") for a, b in pairs])
+    theirs.set_ents([Span(theirs, a, b, label=f"L{a % 2}", kb_id=f"r{b}") for a, b in pairs], default="outside")
+    attrs = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
+    assert (ours.to_array(attrs) == theirs.to_array(attrs)).all()
