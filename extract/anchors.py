@@ -55,7 +55,8 @@ class Anchored:
         self.regex = regex
         self.pattern = regex.pattern
         self.groupindex = regex.groupindex
-        self.anchors = anchors  # (literal, how far before it a match may start)
+        # (literal, how far before it a match may start), each once: alternatives often share one (^)
+        self.anchors = list(dict.fromkeys(anchors))
 
     def starts(self, text: str) -> list[int]:
         """Every position where a match may start, in order."""
