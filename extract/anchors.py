@@ -215,3 +215,44 @@ def _class_pieces(items: list) -> list[str] | None:
         else:  # a negated class, …
             return None
     return pieces
+
+
+def alternation(words) -> str:
+    """One regex for a set of literal words; the longest match wins (进一步 over 进).
+
+    Built as a character trie: Python's ``re`` tries the branches of a flat alternation one
+    by one at every position, which with tens of thousands of place names is the whole cost
+    of extraction; a trie branches on one character at a time.
+    """
+    words = {w for w in words if w}
+    if not words:
+        return "(?!)"
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    end = "" in node
+    branches = []
+    singles = []
+    for ch in sorted(k for k in node if k):
+        child = node[ch]
+        if len(child) == 1 and "" in child:
+            singles.append(re.escape(ch))
+        else:
+            branches.append(re.escape(ch) + _trie_regex(child))
+    if singles:
+        branches.append(singles[0] if len(singles) == 1 else "[" + "".join(singles) + "]")
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end:  # the word may stop here; greedy ? keeps the longer match first
+        if len(branches) == 1 and len(body) > 1 and not body.startswith("(?:"):
+            body = "(?:" + body + ")"
+        return body + "?"
+    return body

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from policykg.extract.anchors import alternation
+
 __all__ = ["Region", "lookup", "parents", "all_names", "plan_level", "find_in", "provinces"]
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -217,8 +219,7 @@ def _scanner() -> re.Pattern[str]:
     # other words.
     names = [n for n, rs in _index().by_name.items()
              if any(r.name == n for r in rs) and len(n) >= 3]
-    names.sort(key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
+    return re.compile(alternation(names))  # a trie: the longest name wherever one starts
 
 
 def find_in(text: str, within: str | None = None) -> list[Region]:

@@ -44,10 +44,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from policykg.extract import regions
-from policykg.extract.components import Boundaries, load_lexicon
+from policykg.extract.components import Boundaries, load_lexicon, safe_load_yaml
 from policykg.extract.document import Entity, ExtractedPlan, Mention, PlanMeta
 
 _WRAP = {"《": "》", "“": "”", '"': '"', "「": "」", "‘": "’", "〈": "〉"}
@@ -66,13 +64,13 @@ _PLACE_PREFIXES = ("区域", "区级", "市场", "市民", "市级", "省级", "
 @cache
 def aliases() -> dict:
     path = resources.files("policykg") / "data" / "aliases.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return safe_load_yaml(path.read_text(encoding="utf-8"))
 
 
 @cache
 def groupings() -> dict:
     path = resources.files("policykg") / "data" / "groupings.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return safe_load_yaml(path.read_text(encoding="utf-8"))
 
 
 @cache
