@@ -1,6 +1,7 @@
 """Writers for the graph model: node-link JSON, GraphML, and CSV for ``neo4j-admin import``."""
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import os
@@ -45,7 +46,8 @@ def read_json(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
-_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(ensure_ascii=False) makes one per call
+# One encoder for all values: json.dumps(ensure_ascii=False) makes a new one per call.
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
 _FLATTENED = (list, tuple, set, dict)
 
 
@@ -91,17 +93,33 @@ def _edge_data(graph: nx.MultiDiGraph):
         yield (u, v, key), {"type": key, **data}
 
 
-def _graphml_element(tag: str, data: dict, **attrib) -> etree._Element:
-    element = etree.Element(tag, attrib)
-    for name, value in data.items():
-        etree.SubElement(element, "data", key=str(name)).text = _graphml_text(value)
-    return element
+class _GraphMLElements:
+    """<node>/<edge> elements with one <data> child per attribute, each a copy of a template for its
+    shape (tag and attribute names): lxml copies a subtree in C, faster than Python adds children."""
+
+    def __init__(self):
+        self._templates: dict[tuple, etree._Element] = {}
+
+    def __call__(self, tag: str, data: dict, **attrib) -> etree._Element:
+        shape = (tag, tuple(data))
+        template = self._templates.get(shape)
+        if template is None:
+            template = self._templates[shape] = etree.Element(tag)
+            for name in data:
+                etree.SubElement(template, "data", {"key": str(name)})
+        element = copy.copy(template)
+        for name, value in attrib.items():
+            element.set(name, value)
+        for child, value in zip(element, data.values()):
+            child.text = _graphml_text(value)
+        return element
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """GraphML as ``nx.write_graphml(..., named_key_ids=True)`` writes it, streamed element by
     element (networkx needed a copy of the graph with the values flattened first)."""
     keys = _graphml_keys(graph)
+    make_element = _GraphMLElements()
 
     def write(fh):
         with etree.xmlfile(fh, encoding="utf-8") as xml:  # UTF-8, not character references
@@ -116,9 +134,9 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
                     xml.write(etree.Element("key", key), pretty_print=True)
                 with xml.element("graph", edgedefault="directed"):
                     for node, data in graph.nodes.data():
-                        xml.write(_graphml_element("node", data, id=str(node)), pretty_print=True)
+                        xml.write(make_element("node", data, id=str(node)), pretty_print=True)
                     for (u, v, key), data in _edge_data(graph):
-                        xml.write(_graphml_element("edge", data, source=str(u), target=str(v), id=str(key)),
+                        xml.write(make_element("edge", data, source=str(u), target=str(v), id=str(key)),
                                   pretty_print=True)
 
     _atomic_write(path, write, binary=True)

@@ -18,11 +18,13 @@ def _every_value_kind() -> nx.MultiDiGraph:
                    year=None, series=False, aliases=[], issued="2020-01-01")
     # "count" is a string on nodes and a number on edges: both writers declare one id for the two.
     graph.add_node("Task:1", label="Task", count="三", order=1)
+    graph.add_node("Task:2", label="Task", count="四", order=2)  # the same attribute names as Task:1
     graph.add_edge("Plan:健康上海行动", "Agency:A&B <卫健委>", key="ISSUED_BY", kind="issuer")
     graph.add_edge("Plan:健康上海行动", "Task:1", key="HAS_TASK", count=2, sentences=[0, 3])
     graph.add_edge("Plan:健康上海行动", "Task:1", key="MENTIONS", count=1, sentences=[], score=None,
                    surfaces=("任务", "<一>"))
     graph.add_edge("Task:1", "Agency:A&B <卫健委>", key="MENTIONS", shared={"x"}, score=1.5)
+    graph.add_edge("Task:2", "Agency:A&B <卫健委>", key="MENTIONS", shared=set(), score=2.0)
     return graph
 
 
@@ -60,6 +62,8 @@ def test_reads_back_as_networkx_writes_it(tmp_path):
     assert plan["aliases"] == '["健康上海", "Healthy Shanghai"]' and plan["year"] == 2019
     assert plan["series"] is True and plan["score"] == 0.75
     assert dict(nodes)["Agency:A&B <卫健委>"]["name"] == 'say "hi" & \'bye\' <now>\n二行'
+    assert (dict(nodes)["Task:1"], dict(nodes)["Task:2"]) == ({"label": "Task", "count": "三", "order": 1},
+                                                             {"label": "Task", "count": "四", "order": 2})
     assert sum(1 for u, v, *_ in edges if (u, v) == ("Plan:健康上海行动", "Task:1")) == 2
     assert {(k, d["type"]) for *_, k, d in edges} == {(k, k) for *_, k in graph.edges(keys=True)}
 
