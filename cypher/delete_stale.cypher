@@ -1,7 +1,7 @@
 // Remove the relationships that re-loaded plans no longer have. $plans: [{id, rels}] with rels the
 // "source<TAB>TYPE<TAB>target" keys of the plan's, its parts' and its tasks' outgoing relationships
-// now. Returns the former targets left with no relationship at all: the loader deletes those that
-// the graph model no longer has (delete_orphans), then the plans' stale parts and tasks
+// now. Returns the former targets left with no relationship at all: the loader deletes the shared ones
+// that the graph model no longer has (delete_orphans), then the plans' stale parts and tasks
 // (delete_stale_nodes).
 UNWIND $plans AS p
 CALL (p) {

@@ -9,9 +9,10 @@ Order of a load:
    another plan comes after it, or with it when they refer to each other). In the transaction the
    loader asks which of its plans already exist: new plans are CREATEd (their nodes and outgoing
    relationships cannot exist yet), existing ones are MERGEd after their stale relationships,
-   parts, tasks and orphaned entities are deleted. So a plan lands whole or not at all, re-loading
-   unchanged input creates and deletes nothing, and re-loading a changed plan replaces that plan's
-   structure, mentions and evidence.
+   parts, tasks and orphaned entities are deleted (never another plan they pointed at: it may be
+   another folder's). So a plan lands whole or not at all, re-loading unchanged input creates and
+   deletes nothing, and re-loading a changed plan replaces that plan's structure, mentions and
+   evidence.
 4. Relationships between shared nodes (region hierarchy, branches, editions) are MERGEd. They are
    derived from the names of their ends, so the graph is authoritative for what it knows: for each
    shared node of the graph, its outgoing derived relationships (PART_OF, BRANCH_OF, EDITION_OF,
@@ -294,7 +295,8 @@ def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, m
         orphans = [r["element"] for r in result if r["id"] not in graph]
         out.append(result.consume().counters)
         if orphans:
-            out.append(tx.run(cypher_files.load("delete_orphans"), elements=orphans).consume().counters)
+            out.append(tx.run(cypher_files.load("delete_orphans"), elements=orphans,
+                              plan_labels=list(_PLAN_OWNED)).consume().counters)
         out.append(tx.run(cypher_files.load("delete_stale_nodes"),
                           plans=[{"id": p.plan, "nodes": p.nodes[1:]} for p in old]).consume().counters)
         _write_nodes(tx, "merge_plan_nodes", _owned_node_rows(graph, [n for p in old for n in p.nodes]), out)

@@ -1,6 +1,7 @@
 """Writers for the graph model: node-link JSON, GraphML, and CSV for ``neo4j-admin import``."""
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import os
@@ -9,6 +10,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
+from lxml import etree
+from networkx.readwrite.graphml import GraphML
 
 from policykg import gc_pause
 from policykg.graph import schema
@@ -18,12 +21,12 @@ GRAPH_GRAPHML = "graph.graphml"
 CSV_DIR = "neo4j-import"
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: Path, write, binary: bool = False) -> None:
     """Write to a temporary file and rename, so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             write(fh)
         os.replace(tmp, path)
     except BaseException:
@@ -43,26 +46,100 @@ def read_json(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
-def _flat(value):
-    """GraphML holds scalars only: lists become JSON text, None becomes empty."""
+# One encoder for all values: json.dumps(ensure_ascii=False) makes a new one per call.
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
+_FLATTENED = (list, tuple, set, dict)
+
+
+def _graphml_text(value) -> str:
+    """GraphML holds scalars only: lists, sets and dicts become JSON text, None becomes empty."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, (list, tuple, set, dict)):
-        return json.dumps(list(value) if isinstance(value, set) else value, ensure_ascii=False)
-    return value
+    if isinstance(value, _FLATTENED):
+        return _JSON_TEXT(list(value) if isinstance(value, set) else value)
+    return str(value)
+
+
+class _GraphMLTypes(GraphML):
+    """networkx's table of GraphML ``attr.type`` names (int -> long, float -> double, numpy types)."""
+
+    def __init__(self):
+        self.construct_types()
+
+
+def _graphml_keys(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
+    """(name, attr.type, for) of every key in first-seen order, as networkx's writer finds them.
+
+    GraphML wants every <key> before the <graph>, so this pass only looks at the value types of
+    each distinct shape (attribute names and types) of node and edge data: a few dozen shapes."""
+    xml_type = _GraphMLTypes().get_xml_type
+    shapes = {}
+    for scope, items in (("node", graph.nodes.data()), ("edge", _edge_data(graph))):
+        for _, data in items:
+            shapes.setdefault((scope, tuple(data), tuple(map(type, data.values()))))
+    keys = {}
+    for scope, names, types in shapes:
+        for name, python_type in zip(names, types):
+            written = str if python_type is type(None) or issubclass(python_type, _FLATTENED) else python_type
+            keys.setdefault((str(name), xml_type(written), scope))
+    return list(keys)
+
+
+def _edge_data(graph: nx.MultiDiGraph):
+    """((u, v, key), data) with the multigraph key also as the ``type`` attribute, as in Neo4j."""
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        yield (u, v, key), {"type": key, **data}
+
+
+class _GraphMLElements:
+    """<node>/<edge> elements with one <data> child per attribute, each a copy of a template for its
+    shape (tag and attribute names): lxml copies a subtree in C, faster than Python adds children."""
+
+    def __init__(self):
+        self._templates: dict[tuple, etree._Element] = {}
+
+    def __call__(self, tag: str, data: dict, **attrib) -> etree._Element:
+        shape = (tag, tuple(data))
+        template = self._templates.get(shape)
+        if template is None:
+            template = self._templates[shape] = etree.Element(tag)
+            for name in data:
+                etree.SubElement(template, "data", {"key": str(name)})
+        element = copy.copy(template)
+        for name, value in attrib.items():
+            element.set(name, value)
+        for child, value in zip(element, data.values()):
+            child.text = _graphml_text(value)
+        return element
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    flat = nx.MultiDiGraph()
-    for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: _flat(v) for k, v in data.items()})
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, type=key, **{k: _flat(x) for k, x in data.items()})
+    """GraphML as ``nx.write_graphml(..., named_key_ids=True)`` writes it, streamed element by
+    element (networkx needed a copy of the graph with the values flattened first)."""
+    keys = _graphml_keys(graph)
+    make_element = _GraphMLElements()
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    nx.write_graphml(flat, tmp, encoding="utf-8", named_key_ids=True)  # UTF-8, not character references
-    os.replace(tmp, path)
+    def write(fh):
+        with etree.xmlfile(fh, encoding="utf-8") as xml:  # UTF-8, not character references
+            xml.write_declaration()
+            namespaces = {"xmlns": GraphML.NS_GRAPHML, "xmlns:xsi": GraphML.NS_XSI,
+                          "xsi:schemaLocation": GraphML.SCHEMALOCATION}
+            with xml.element("graphml", namespaces):
+                # Last-found key first, as networkx: a reader keeps the last declaration of an id
+                # that repeats (one name with two types, or on both nodes and edges).
+                for name, attr_type, scope in reversed(keys):
+                    key = {"id": name, "for": scope, "attr.name": name, "attr.type": attr_type}
+                    xml.write(etree.Element("key", key), pretty_print=True)
+                with xml.element("graph", edgedefault="directed"):
+                    for node, data in graph.nodes.data():
+                        xml.write(make_element("node", data, id=str(node)), pretty_print=True)
+                    for (u, v, key), data in _edge_data(graph):
+                        xml.write(make_element("edge", data, source=str(u), target=str(v), id=str(key)),
+                                  pretty_print=True)
+
+    _atomic_write(path, write, binary=True)
 
 
 def _csv_type(values) -> str:

@@ -385,3 +385,34 @@ def test_derived_rows_cover_every_shared_node(seeds_build):
                for row in label_rows}
     assert {"Region:上海市", "Region:浙江省"} <= members[GROUPING]
     assert all(graph.nodes[g]["level"] == schema.GROUPING_LEVEL for g in members)
+
+
+def _plans_graph(*plans: str, aligns: tuple = (), mentions: tuple = ()) -> nx.MultiDiGraph:
+    """Plans with no parts or tasks; ``aligns``: (lower, higher) plan pairs, ``mentions``: (plan, program)."""
+    graph = nx.MultiDiGraph()
+    for plan in plans:
+        graph.add_node(plan, label=schema.PLAN, title=plan.partition(":")[2])
+    for lower, higher in aligns:
+        graph.add_edge(lower, higher, key=schema.ALIGNS_WITH, score=0.5)
+    for plan, program in mentions:
+        graph.add_node(program, label="Program", name=program.partition(":")[2])
+        graph.add_edge(plan, program, key=schema.MENTIONS, count=1)
+    return graph
+
+
+def test_reload_keeps_an_isolated_plan_of_another_folder(neo4j_server, empty_db):
+    """A re-loaded plan that no longer aligns with another folder's plan leaves that plan without
+    any relationship; it is still that folder's plan, and only orphaned shared nodes go."""
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    lower, higher, program = "Plan:区要点", "Plan:市要点", "Program:旧行动"
+    other_folder = _plans_graph(higher)
+    before = _plans_graph(lower, higher, aligns=[(lower, higher)], mentions=[(lower, program)])
+    after = _plans_graph(lower)  # the folder no longer has the higher plan, the lower one no alignment
+
+    neo4j_load.load_graph(other_folder, connection)
+    neo4j_load.load_graph(before, connection)
+    assert _db_state(empty_db, db) == _model_state(before)
+    stats = neo4j_load.load_graph(after, connection)
+    nodes, rels = _db_state(empty_db, db)
+    assert nodes == {(lower, "Plan"), (higher, "Plan")} and rels == set()
+    assert (stats.nodes_deleted, stats.relationships_deleted) == (1, 2)  # the program and both relationships
