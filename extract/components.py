@@ -689,7 +689,7 @@ class SpanSelector:
     def keep(self, span: Candidate, doc_text: str) -> bool:
         start, end, label, rule = span.start, span.end, span.label, span.rule
         surface = doc_text[start:end]
-        text = self._bare(surface)
+        text = self._bare(surface) if surface[0] in "“‘\"" else surface
         if text in self.generic:
             return False
         if rule in LIST_RULES and self.modifiers_only and self.modifiers_only.fullmatch(text):
@@ -821,9 +821,8 @@ def _set_ents(doc: Doc, spans: list[Span]) -> None:
     np.add.at(steps, starts, number)
     np.add.at(steps, ends, -number)
     covering = np.cumsum(steps[:n])
-    strings = doc.vocab.strings
     labels = np.array([0] + [s.label for s in spans], dtype=np.uint64)
-    rules = np.array([0] + [strings.add(s.kb_id_) for s in spans], dtype=np.uint64)
+    rules = np.array([0] + [s.kb_id for s in spans], dtype=np.uint64)
     annotation = np.empty((n, 3), dtype=np.uint64)
     annotation[:, 0] = np.where(covering > 0, 1, 2)  # I inside a span, O outside
     annotation[starts, 0] = 3  # B

@@ -93,7 +93,9 @@ def parse_structure(doc: Document) -> Structure:
     structure.tasks = _sections("task", tasks, sorted(task_starts + part_starts + [tail]), text)
     structure.sentences = []
     for m in _SENTENCE.finditer(text):
-        start, end = _strip(text, m.start(), m.end())
+        start, end = m.span()
+        if text[start].isspace() or text[end - 1].isspace():  # rare: normalised text has few spaces
+            start, end = _strip(text, start, end)
         if start < end:  # not whitespace only
             structure.sentences.append(Section("sentence", start, end))
     return structure
