@@ -3,9 +3,9 @@
 Bad input never stops a batch: each failing file becomes a ``Problem`` (file, what went wrong,
 what was done) and every other file is still built.
 
-``extract_files`` can spread extraction over worker processes (``workers``): the files go out in
-chunks, each worker builds the spaCy pipeline once, and the plans come back in input order, so
-the graph is the same whatever the number of workers.
+``extract_files`` can spread extraction over ``workers`` processes: this one and forked helpers
+share the files in chunks, the spaCy pipeline is built once (before the fork), and the plans
+come back in input order, so the graph is the same whatever the number of workers.
 
 What counts as a plan (anything else is skipped as "not a plan"): at least ``MIN_CJK``
 Chinese characters, Chinese making up at least ``MIN_CJK_SHARE`` of the non-space text, and at
