@@ -9,6 +9,7 @@ what the rules read: simplified characters, unwrapped lines, unified punctuation
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -35,13 +36,14 @@ class Document:
     """One plan, decoded and normalised.
 
     ``offsets[i]`` is the index in ``original`` of the character ``text[i]`` came from;
-    ``offsets[len(text)]`` is ``len(original)`` so that end offsets map too.
+    ``offsets[len(text)]`` is ``len(original)`` so that end offsets map too. An ``array`` of
+    64-bit integers: it pickles as one block of bytes (extraction workers send documents back).
     """
 
     path: str
     original: str
     text: str
-    offsets: list[int]
+    offsets: array
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
 

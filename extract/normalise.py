@@ -28,6 +28,7 @@ What ``text`` looks like (the canonical forms the rules are written against):
 from __future__ import annotations
 
 import re
+from array import array
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -237,7 +238,7 @@ def chrome_spans(original: str) -> list[tuple[int, int]]:
 _KEPT = re.compile(rb"\x01+")
 
 
-def _drop(s: str, offsets: list[int], spans) -> tuple[str, list[int]]:
+def _drop(s: str, offsets: array, spans) -> tuple[str, array]:
     """Remove the given ranges of ``s`` (and of its offset list)."""
     mask = bytearray(b"\x01") * len(s)
     hit = False
@@ -249,7 +250,7 @@ def _drop(s: str, offsets: list[int], spans) -> tuple[str, list[int]]:
         return s, offsets
     # Copy the kept stretches whole: a few hundred slices instead of a step per character.
     kept = [m.span() for m in _KEPT.finditer(mask)]
-    new_offsets: list[int] = []
+    new_offsets = array("q")
     for a, b in kept:
         new_offsets += offsets[a:b]
     return "".join([s[a:b] for a, b in kept]), new_offsets
@@ -342,7 +343,7 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     simplified = _t2s(original)
     notes = ["converted traditional characters"] if simplified != original else []
     work = _substitute(original, simplified)
-    offsets = list(range(len(original)))
+    offsets = array("q", range(len(original)))
     spans = [m.span() for m in _chrome_finder().finditer(work)]
     spans += [m.span() for m in _NOISE_CHARS.finditer(work)] + [m.span() for m in _BOLD.finditer(work)]
     spans.sort()

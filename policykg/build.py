@@ -138,11 +138,11 @@ def _extract_chunk(paths: list[Path], max_size: int | None, require_plan: bool) 
     return [_try_extract(p, max_size, require_plan) for p in paths]
 
 
-def _chunks(paths: list[Path], workers: int) -> list[list[Path]]:
-    # Many small chunks: the processes finish within a chunk of each other, and each chunk's
-    # pickling and scheduling cost stays small next to extracting it.
-    size = max(1, min(32, math.ceil(len(paths) / (workers * 16))))
-    return [paths[i:i + size] for i in range(0, len(paths), size)]
+def _chunk_size(remaining: int, workers: int) -> int:
+    # A share of what is left (guided scheduling): large chunks while there is much to do, so
+    # the pickling and scheduling cost per chunk stays small, and smaller ones towards the end,
+    # so that the processes finish within a few files of each other.
+    return max(1, min(32, math.ceil(remaining / (workers * 4))))
 
 
 def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE,
@@ -182,9 +182,8 @@ def _extract_shared(paths: list[Path], workers: int, progress, max_size: int | N
     from policykg.extract.pipeline import build_nlp
 
     build_nlp()  # before the fork: the helpers inherit the pipeline instead of building it again
-    chunks = _chunks(paths, workers)
-    done: list[list | None] = [None] * len(chunks)
-    front, back = 0, len(chunks)  # chunks[front:back] are not taken yet
+    done: dict[int, list | None] = {}  # first index of a chunk → its results (None: redo)
+    front, back = 0, len(paths)  # paths[front:back] are not taken yet
     helpers = workers - 1
     # "fork" where there is one: helpers start at once with everything imported and built, and
     # a caller's script needs no __main__ guard. This process keeps no threads of its own
@@ -192,48 +191,53 @@ def _extract_shared(paths: list[Path], workers: int, progress, max_size: int | N
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(helpers, mp_context=context, initializer=_init_worker) as pool:
-        running: dict = {}
+        running: dict = {}  # future → (first, end) of its chunk
         broken = False
 
         def feed() -> None:  # two chunks queued per helper: it never waits for the next one
             nonlocal front, broken
             while not broken and front < back and len(running) < 2 * helpers:
+                end = front + _chunk_size(back - front, workers)
                 try:
-                    running[pool.submit(_extract_chunk, chunks[front], max_size, require_plan)] = front
+                    future = pool.submit(_extract_chunk, paths[front:end], max_size, require_plan)
                 except BrokenProcessPool:  # this process takes the rest
                     broken = True
                     return
-                front += 1
+                running[future] = front, end
+                front = end
 
         def collect(finished) -> None:
             nonlocal broken
             for future in finished:
-                i = running.pop(future)
+                first, end = running.pop(future)
                 try:
-                    done[i] = future.result()
+                    done[first] = future.result()
                 except BrokenProcessPool:  # a helper was killed (out of memory …): redone below
                     broken = True
+                    done[first] = None
                     continue
                 if progress:
-                    progress(len(chunks[i]))
+                    progress(end - first)
 
         feed()
         while front < back:
-            back -= 1
-            done[back] = _extract_chunk(chunks[back], max_size, require_plan)
+            first = back - _chunk_size(back - front, workers)
+            done[first] = _extract_chunk(paths[first:back], max_size, require_plan)
             if progress:
-                progress(len(chunks[back]))
+                progress(back - first)
+            back = first
             collect([future for future in running if future.done()])
             feed()
         while running:
             collect(wait(running, return_when=FIRST_COMPLETED).done)
     results: list[ExtractedPlan | Problem] = []
-    for i, chunk in enumerate(chunks):
-        if done[i] is None:
-            done[i] = _extract_chunk(chunk, max_size, require_plan)
+    starts = sorted(done)
+    for first, end in zip(starts, starts[1:] + [len(paths)]):
+        if done[first] is None:
+            done[first] = _extract_chunk(paths[first:end], max_size, require_plan)
             if progress:
-                progress(len(chunk))
-        results.extend(done[i])
+                progress(end - first)
+        results.extend(done[first])
     return results
 
 
