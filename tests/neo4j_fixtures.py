@@ -73,7 +73,7 @@ def empty_db(neo4j_server, neo4j_driver):
     """The driver, with the test database emptied of data, constraints and indexes."""
     db = neo4j_server.database
     with neo4j_driver.session(database=db) as session:
-        # CALL () {} IN TRANSACTIONS deletes in batches (needs an auto-commit transaction).
+        # CALL (n) { … } IN TRANSACTIONS deletes in batches (needs an auto-commit transaction).
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         # Constraints first: dropping one also drops its backing index.
         for rec in session.run("SHOW CONSTRAINTS YIELD name").data():
