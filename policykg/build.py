@@ -170,8 +170,8 @@ def _extract_shared(paths: list[Path], workers: int, progress, max_size: int | N
                     require_plan: bool) -> list[ExtractedPlan | Problem]:
     """Extract in this process and ``workers - 1`` helper processes; results in input order.
 
-    The helpers take chunks from the front of the list, this process from the back, until they
-    meet. Only the helpers' plans are pickled and sent back: with a pool of ``workers``
+    The helpers take chunks from the front of the list, this process takes files from the back,
+    until they meet. Only the helpers' plans are pickled and sent back: with a pool of ``workers``
     processes and this one waiting, every plan was, and the time this process spent
     unpickling them all was most of what kept two workers from being twice as fast as one.
     """
@@ -220,12 +220,11 @@ def _extract_shared(paths: list[Path], workers: int, progress, max_size: int | N
                     progress(end - first)
 
         feed()
-        while front < back:
-            first = back - _chunk_size(back - front, workers)
-            done[first] = _extract_chunk(paths[first:back], max_size, require_plan)
+        while front < back:  # a file at a time: between files the helpers' queues are topped up
+            back -= 1
+            done[back] = _extract_chunk(paths[back:back + 1], max_size, require_plan)
             if progress:
-                progress(back - first)
-            back = first
+                progress(1)
             collect([future for future in running if future.done()])
             feed()
         while running:
