@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from policykg import build as build_lib
 from policykg.cli import cli
+from policykg.extract.document import ExtractedPlan, Structure
 from tests.test_inputs import html_page, plan_lines, write_docx
 
 
@@ -87,3 +88,5 @@ def test_a_plan_comes_back_from_a_worker_equal(seeds_dir):
     back = pickle.loads(pickle.dumps(plan))
     assert back == plan and back.mentions and back.structure.sentences
     assert type(back.mentions[0]) is type(plan.mentions[0])
+    bare = ExtractedPlan(plan.document, plan.meta, Structure(), [])  # nothing found
+    assert pickle.loads(pickle.dumps(bare)) == bare
