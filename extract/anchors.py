@@ -2,7 +2,9 @@
 
 ``anchored`` (below) tries a pattern only near the literals its matches must hold;
 ``quick_start`` puts a pattern behind a lookahead on the characters its matches can start
-with (for alternatives that open with a lookbehind, where ``re`` has no such set itself).
+with (for alternatives that open with a lookbehind, where ``re`` has no such set itself);
+``alternation`` writes a set of words as a character trie (``re`` tries the branches of a
+flat alternation one by one).
 
 ``re`` skips quickly to where a match can start when a pattern begins with a literal (医院,
 《). A pattern that begins with a character class (``{C}{1,4}[0-9]{1,3}条``: any Chinese
