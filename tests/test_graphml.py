@@ -5,6 +5,8 @@ import json
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policykg.graph import writers
 
@@ -88,3 +90,14 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path):
         writers.write_graphml(broken, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]
+
+
+_ITEMS = st.one_of(st.text(), st.integers(), st.booleans(), st.floats(allow_nan=False), st.none())
+
+
+@given(st.one_of(st.lists(st.text()), st.lists(st.integers()), st.lists(_ITEMS), st.sets(st.text()),
+                 st.tuples(st.text(), st.integers()), st.lists(st.lists(st.integers()))))
+@settings(max_examples=500, deadline=None)
+def test_lists_are_written_as_json_writes_them(values):
+    expected = json.dumps(list(values), ensure_ascii=False)
+    assert writers._graphml_text(values) == expected
