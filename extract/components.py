@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from policykg.extract.anchors import Anchored, alternation, anchored, quick_start
+from policykg.extract.tokenizer import code_points
 
 CANDIDATES_KEY = "candidates"
 LIST_RULES = frozenset({"hosp.list", "org.list", "hosp.between"})  # names known by the list they stand in
@@ -156,7 +157,6 @@ class Boundaries:
                     continue
                 left = m.end()
         return fix_quotes(text, left, end)
-
 
     def _kept_in_clause(self, text: str, cut: int, hard: re.Match, mode: str) -> bool:
         """A hard word that belongs to the name: 和 after an edition (第四轮X和Y三年行动计划) and, in a
@@ -543,7 +543,7 @@ _SLOT_HASH = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of
 
 
 def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    return code_points(text).astype(np.uint64)
 
 
 def _slots(codes: np.ndarray, width: int) -> np.ndarray:

@@ -109,11 +109,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _find(sections: list[Section], pos: int) -> int:
-    i = bisect_right(sections, pos, key=lambda s: s.start) - 1
-    return i if i >= 0 and pos < sections[i].end else -1
-
-
 def locator(structure: Structure):
     """``locate`` for many positions of one plan: the sections' starts listed once."""
     kinds = [([s.start for s in sections], sections)
@@ -134,4 +129,4 @@ def locate(structure: Structure, pos: int) -> tuple[int, int, int]:
 
     Sections are sorted and disjoint within each kind, so a bisection on starts suffices.
     """
-    return (_find(structure.parts, pos), _find(structure.tasks, pos), _find(structure.sentences, pos))
+    return locator(structure)(pos)

@@ -26,6 +26,11 @@ _WHITESPACE_RUNS = re.compile(r"(\s+)")
 SPACE_OR_WHITESPACE_RUN = re.compile(r" |\s\s")
 
 
+def code_points(text: str) -> np.ndarray:
+    """The text's characters as their code points (uint32), all at once; lone surrogates kept."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 @registry.tokenizers("policykg.char_tokenizer.v1")
 def create_char_tokenizer(segmenter: str = "char"):
     """``segmenter`` comes with the zh language's [nlp.tokenizer] settings: only "char" is made."""
@@ -77,7 +82,7 @@ class CharTokenizer(DummyTokenizer):
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def _char_orths(self, text: str) -> list[int]:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = code_points(text)
         if codes.size and codes.max() > 0xFFFF:  # beyond the table (rare): one by one
             return [self._orth(ch) for ch in text]
         orths = self.bmp_orths[codes]

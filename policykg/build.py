@@ -27,6 +27,7 @@ from policykg.extract.document import Document, Entity, ExtractedPlan, Structure
 from policykg.extract.pipeline import extract
 from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile, read_document
 from policykg.extract.structure import parse_structure
+from policykg.extract.tokenizer import code_points
 from policykg.graph.links import link
 from policykg.graph.model import build_graph
 from policykg import gc_pause
@@ -44,7 +45,7 @@ _CJK_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # Ext. A, 
 
 def _count_cjk(text: str) -> int:
     """How many Chinese characters: numpy compares code points at once (5x quicker than re)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     return sum(int(np.count_nonzero((codes >= low) & (codes <= high))) for low, high in _CJK_BLOCKS)
 
 

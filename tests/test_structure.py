@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from policykg.extract.normalise import normalise, read_document
-from policykg.extract.structure import locate, parse_structure
+from policykg.extract.structure import locate, locator, parse_structure
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
@@ -68,8 +68,10 @@ def test_locate_agrees_with_scan(path):
     def scan(sections, pos):
         return next((i for i, s in enumerate(sections) if s.start <= pos < s.end), -1)
 
+    find = locator(st)
     for pos in range(0, len(doc.text), 7):
-        assert locate(st, pos) == (scan(st.parts, pos), scan(st.tasks, pos), scan(st.sentences, pos))
+        expected = (scan(st.parts, pos), scan(st.tasks, pos), scan(st.sentences, pos))
+        assert locate(st, pos) == expected and find(pos) == expected
 
 
 def test_marker_styles_and_headline_cut():
@@ -101,15 +103,3 @@ def test_empty_and_unstructured():
         doc, st = _parse(text)
         assert st.parts == [] and st.tasks == []
         assert locate(st, 0) == (-1, -1, -1 if not doc.text else 0)
-
-
-@needs_seeds
-@pytest.mark.parametrize("path", SEED_FILES[:2], ids=lambda p: p.name[:3])
-def test_locator_agrees_with_locate(path):
-    from policykg.extract.structure import locator
-
-    doc = read_document(path)
-    st = parse_structure(doc)
-    find = locator(st)
-    for pos in range(0, len(doc.text), 7):
-        assert find(pos) == locate(st, pos)
