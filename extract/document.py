@@ -9,6 +9,7 @@ what the rules read: simplified characters, unwrapped lines, unified punctuation
 """
 from __future__ import annotations
 
+import bisect
 from array import array
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -149,6 +150,12 @@ class ExtractedPlan:
     meta: PlanMeta
     structure: Structure
     mentions: list[Mention]
+
+    def norm_span(self, m: Mention) -> tuple[int, int]:
+        """A mention's offsets in the normalised text."""
+        offsets = self.document.offsets
+        i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
+        return i, i + len(m.norm)
 
     def __reduce__(self):
         return _extracted_plan, (self.document, self.meta, self.structure, _columns(self.mentions))

@@ -16,19 +16,20 @@ Components read the plain text instead (see ``components``).
 Metadata is read before the NLP pipeline runs, so that the rules know the plan: its
 province (a county's short alias such as 合作 or 新建 is a place only in the plan's own
 province) and its title (occurrences of the title are Plan mentions). They travel in
-``doc.user_data[components.CONTEXT_KEY]``.
+``doc.user_data[CONTEXT_KEY]``.
 """
 from __future__ import annotations
 
-import gc
 import re
 from functools import cache
 
 import spacy
 from spacy.language import Language
 
-from policykg.extract import components, regions, tokenizer  # noqa: F401  (components, tokenizer: register)
+from policykg.extract import candidates, regions, selector, tokenizer  # noqa: F401  (candidates, selector, tokenizer: register)
+from policykg.extract.spans import CONTEXT_KEY, ENTITIES_KEY, TEXT_KEY
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
+from policykg.extract.implements import mark_implements
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.structure import locator, parse_structure
 
@@ -43,11 +44,6 @@ def build_nlp() -> Language:
     nlp.add_pipe("policykg_candidates")
     nlp.add_pipe("policykg_select")
     regions.find_in("")  # compiles the metadata's scanner of region names now, not on the first plan
-    # Its data (~45,000 place names, the divisions dataset: some 200,000 objects) lives as long
-    # as the process. Frozen out of the collector's generations, it is not walked again by
-    # every full collection while plans are extracted (~5% of extraction time).
-    gc.collect()
-    gc.freeze()
     return nlp
 
 
@@ -66,16 +62,16 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
     meta = extract_metadata(document, structure)
     titles = _plan_title_variants(meta)
     doc = nlp.make_doc(document.text)
-    doc.user_data[components.CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
+    doc.user_data[CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
                                              "level": meta.level, "titles": sorted(titles)}
-    doc.user_data[components.TEXT_KEY] = document.text
+    doc.user_data[TEXT_KEY] = document.text
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     mentions = []
     text = document.text  # == doc.text: slice it rather than join each span's tokens again
     name = document.name
     locate = locator(structure)
-    for span in doc.spans[components.ENTITIES_KEY]:
+    for span in doc.spans[ENTITIES_KEY]:
         span_start, span_end = span.start_char, span.end_char
         surface = text[span_start:span_end]  # == span.text
         start, end = document.original_span(span_start, span_end)
@@ -94,4 +90,6 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
                 part=part,
             )
         )
-    return ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions)
+    plan = ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions)
+    mark_implements(plan)
+    return plan

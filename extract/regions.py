@@ -25,7 +25,8 @@ from functools import cache
 
 from policykg.extract.anchors import alternation
 
-__all__ = ["Region", "lookup", "parents", "all_names", "plan_level", "find_in", "provinces"]
+__all__ = ["Region", "lookup", "parents", "all_names", "plan_level", "find_in", "provinces", "full_name",
+           "division"]
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _LEVEL_RANK = {"province": 0, "municipality": 0, "city": 1, "county": 2, "town": 3}
@@ -237,3 +238,22 @@ def find_in(text: str, within: str | None = None) -> list[Region]:
             out.append(region)
             context = region.name
     return out
+
+
+def full_name(region: Region) -> str:
+    """The name a plan would print in full: 上海市青浦区, 苏州市吴江区, 上海市奉贤区青村镇."""
+    if region.level in ("province", "city", "municipality"):
+        return region.name
+    chain = [r.name for r in parents(region) if r.level != "province" or r.name.endswith("市")]
+    names = list(dict.fromkeys(chain[::-1] + [region.name])) if chain else [region.name]
+    return "".join(names[-3:] if region.level == "town" else names[-2:])
+
+
+
+def division(name: str) -> Region | None:
+    """The division a canonical region name stands for: 上海市青浦区 → 青浦区 within 上海市."""
+    for i in range(len(name) - 1):
+        region = lookup(name[i:], within=name[:i] or None)
+        if region is not None and full_name(region) == name:
+            return region
+    return None

@@ -13,7 +13,7 @@
   plan is a Program (the programme that each round's document carries out).
 - (:Regulation)-[:ABOUT]->(:Program): a titled Healthy-X document (《健康上海行动(2019-2030年)》)
   is about the Healthy-X programme (健康上海行动).
-- (:Plan)-[:IMPLEMENTS {sentences}]->(:Program|:Regulation) for mentions the resolver marked
+- (:Plan)-[:IMPLEMENTS {sentences}]->(:Program|:Regulation) for mentions extraction marked
   ``implements`` (the sentence commits to carrying the initiative out: 落实, 贯彻, 实施 …).
 - Diffusion: every Program, Regulation and Event node gets ``first_year_province``,
   ``first_year_municipality`` and ``first_year_district``: the earliest year of a plan of that
@@ -29,8 +29,9 @@ import networkx as nx
 from policykg.extract import regions
 from policykg.extract.document import ExtractedPlan
 from policykg.graph import schema
-from policykg.graph.model import _sentence_text, plan_id
-from policykg.resolve import _BRANCH, Jurisdiction, full_name, groupings, series_of
+from policykg.extract.regions import division, full_name
+from policykg.graph.model import plan_id, sentence_text
+from policykg.resolve.names import BRANCH, groupings, series_of
 
 
 def region_node(graph: nx.MultiDiGraph, region: "regions.Region") -> str:
@@ -40,15 +41,6 @@ def region_node(graph: nx.MultiDiGraph, region: "regions.Region") -> str:
         graph.add_node(node, label="Region", name=name, aliases=[region.name], rules=["division"])
     graph.nodes[node].update(code=region.code, level=region.level)
     return node
-
-
-def division(name: str) -> "regions.Region | None":
-    """The division a canonical region name stands for: 上海市青浦区 → 青浦区 within 上海市."""
-    for i in range(len(name) - 1):
-        region = regions.lookup(name[i:], within=name[:i] or None)
-        if region is not None and full_name(region) == name:
-            return region
-    return None
 
 
 def add_region_hierarchy(graph: nx.MultiDiGraph) -> None:
@@ -140,7 +132,7 @@ def add_branches(graph: nx.MultiDiGraph) -> None:
     for node, data in list(graph.nodes(data=True)):
         if data["label"] != "Hospital":
             continue
-        m = _BRANCH.match(data["name"])
+        m = BRANCH.match(data["name"])
         if m and _is_place(m.group("place")):
             parent = _ensure(graph, "Hospital", m.group("parent"), "branch-parent")
             graph.add_edge(node, parent, key=schema.BRANCH_OF, kind=m.group("kind"), place=m.group("place"))
@@ -179,7 +171,7 @@ def add_implements(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None:
         evidence: dict[str, list[str]] = {}
         for m in plan.mentions:
             if m.implements and m.entity_id in graph and m.label in ("Program", "Regulation"):
-                evidence.setdefault(m.entity_id, []).append(_sentence_text(plan, m.sentence))
+                evidence.setdefault(m.entity_id, []).append(sentence_text(plan, m.sentence))
         for target, sentences in evidence.items():
             graph.add_edge(pid, target, key=schema.IMPLEMENTS, count=len(sentences),
                            sentences=list(dict.fromkeys(sentences)))

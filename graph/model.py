@@ -18,7 +18,7 @@ def plan_id(plan: ExtractedPlan) -> str:
     return f"{schema.PLAN}:{plan.meta.title or plan.document.name}"
 
 
-def _sentence_text(plan: ExtractedPlan, index: int) -> str:
+def sentence_text(plan: ExtractedPlan, index: int) -> str:
     if index < 0:
         return ""
     s = plan.structure.sentences[index]
@@ -90,7 +90,7 @@ def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None
     sentence_texts: dict[int, str] = {}  # each sentence once, though plan and task edges both cite it
     for m in plan.mentions:
         if m.sentence not in sentence_texts:
-            sentence_texts[m.sentence] = _sentence_text(plan, m.sentence)
+            sentence_texts[m.sentence] = sentence_text(plan, m.sentence)
     for (source, target), ms in by_target.items():
         graph.add_edge(
             source, target, key=schema.MENTIONS, count=len(ms),

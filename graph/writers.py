@@ -13,7 +13,6 @@ import networkx as nx
 from lxml import etree
 from networkx.readwrite.graphml import GraphML
 
-from policykg import gc_pause
 from policykg.graph import schema
 
 GRAPH_JSON = "graph.json"
@@ -217,21 +216,15 @@ def write_all(graph: nx.MultiDiGraph, out_dir: Path, workers: int = 1) -> list[P
     out_dir = Path(out_dir)
     graphml = out_dir / GRAPH_GRAPHML
     child = _start_fork(write_graphml, graph, graphml) if workers > 1 else None
-    with gc_pause.paused():
-        if child is None:
-            write_graphml(graph, graphml)
-        write_json(graph, out_dir / GRAPH_JSON)
-        csvs = write_csv(graph, out_dir / CSV_DIR)
+    if child is None:
+        write_graphml(graph, graphml)
+    write_json(graph, out_dir / GRAPH_JSON)
+    csvs = write_csv(graph, out_dir / CSV_DIR)
     if child is not None:
         child.join()
         if child.exitcode != 0:
             raise OSError(f"writing {graphml} failed in a child process (exit code {child.exitcode})")
     return [out_dir / GRAPH_JSON, graphml, *csvs]
-
-
-def _run_paused(target, *args) -> None:
-    with gc_pause.paused():
-        target(*args)
 
 
 def _start_fork(target, *args):
@@ -241,6 +234,6 @@ def _start_fork(target, *args):
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    process = multiprocessing.get_context("fork").Process(target=_run_paused, args=(target, *args), daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=target, args=args, daemon=True)
     process.start()
     return process

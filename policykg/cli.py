@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from policykg import build as build_lib
+from policykg import runtime
 from policykg.graph import model, writers
 
 
@@ -128,7 +129,8 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
         raise click.ClickException(f"none of {len(files)} files could be read as a plan "
                                    f"({_problem_counts(problems)}); nothing written")
     result = build_lib.assemble(plans, problems)
-    written = writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1)
+    with runtime.paused():  # millions of objects made, few freed: no collector passes over them
+        written = writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1)
     _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
     if to_neo4j:
         _load(result.graph, connection, quiet)

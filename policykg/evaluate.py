@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykg.resolve import clean
+from policykg.resolve.names import clean
 
 # Quotes and brackets that GUIDELINES strips when they wrap a whole string.
 _WRAP = {"《": "》", "〈": "〉", "“": "”", '"': '"', "'": "'", "‘": "’", "「": "」", "『": "』"}

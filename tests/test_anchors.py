@@ -94,7 +94,7 @@ def test_quick_start_leaves_what_it_cannot_bound():
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed plans not available")
 def test_clause_and_name_breaks_find_the_same_matches_on_the_seeds():
     from policykg.extract import normalise
-    from policykg.extract.components import load_lexicon
+    from policykg.extract.datafiles import load_lexicon
     from policykg.extract.pipeline import build_nlp
 
     lexicon = load_lexicon()

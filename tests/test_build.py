@@ -103,6 +103,6 @@ def test_assemble_gives_the_cycle_collector_back_as_it_found_it(seeds_dir):
 def test_chinese_characters_are_counted_as_re_counts_them(text):
     import re
 
-    from policykg.build import _count_cjk
+    from policykg.extract.gate import count_cjk
 
-    assert _count_cjk(text) == len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))
+    assert count_cjk(text) == len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))

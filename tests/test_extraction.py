@@ -212,8 +212,8 @@ def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
 @given(st.text(alphabet=st.sampled_from(list("中文 \n\t\u3000ab1、")), min_size=1, max_size=30), st.data())
 @settings(max_examples=500, deadline=None)
 def test_char_token_span_equals_expanding_over_the_tokens(text, data):
-    """components.char_token_span works on the plain text as if on the pipeline's tokens."""
-    from policykg.extract.components import char_token_span
+    """spans.char_token_span works on the plain text as if on the pipeline's tokens."""
+    from policykg.extract.spans import char_token_span
     from policykg.extract.pipeline import build_nlp
 
     start = data.draw(st.integers(0, len(text) - 1))
@@ -249,11 +249,11 @@ def test_token_index_from_character_offset(text):
     offset minus the characters before it that start no token is its index (and index + 1)."""
     from bisect import bisect_left
 
-    from policykg.extract.components import _not_token_starts
+    from policykg.extract.selector import not_token_starts
     from policykg.extract.pipeline import build_nlp
 
     doc = build_nlp().make_doc(text)
-    skips = _not_token_starts(doc, text)
+    skips = not_token_starts(doc, text)
     for token in doc:
         start, end = token.idx, token.idx + len(token.text)
         assert start - bisect_left(skips, start) == token.i
@@ -358,14 +358,14 @@ def test_entities_are_set_as_spacys_set_ents_sets_them(cuts):
     from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
     from spacy.tokens import Span
 
-    from policykg.extract.components import _set_ents
+    from policykg.extract.selector import set_ents
 
     nlp = spacy.blank("zh")
     text = "上海市卫生健康委员会推进健康行动"
     points = sorted(set(cuts))
     pairs = [(a, b) for a, b in zip(points, points[1:]) if (a + b) % 3]  # some gaps, some adjacent
     ours, theirs = nlp.make_doc(text), nlp.make_doc(text)
-    _set_ents(ours, [Span(ours, a, b, label=f"L{a % 2}", kb_id=f"r{b}") for a, b in pairs])
+    set_ents(ours, [Span(ours, a, b, label=f"L{a % 2}", kb_id=f"r{b}") for a, b in pairs])
     theirs.set_ents([Span(theirs, a, b, label=f"L{a % 2}", kb_id=f"r{b}") for a, b in pairs], default="outside")
     attrs = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
     assert (ours.to_array(attrs) == theirs.to_array(attrs)).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykg.extract.components import Gazetteer
+from policykg.extract.gazetteer import Gazetteer
 
 ENTRIES = {name: ("Region", 40, "always", frozenset())
            for name in ("上海", "上海市", "海市", "青浦", "青浦区", "浦东新区", "长三角", "长三角地区", "x")}

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.normalise import normalise, read_document
 from policykg.extract.structure import parse_structure
+from tests.conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOLD = SHARED / "gold" / "documents.json"
 FIELDS = ("title", "issuer", "level", "region", "parent_region", "year", "issued", "doc_number")
 

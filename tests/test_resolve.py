@@ -4,7 +4,10 @@ from __future__ import annotations
 import pytest
 
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
-from policykg.resolve import Jurisdiction, canonical, clean, region_list, resolve, series_of
+from policykg.extract.implements import mark_implements
+from policykg.resolve.names import Jurisdiction, clean, series_of
+from policykg.resolve.one_mention import canonical, region_list
+from policykg.resolve.resolver import resolve
 
 JIADING = Jurisdiction.of(PlanMeta(level="district", region="嘉定区", parent_region="上海市", province="上海市"))
 MINHANG = Jurisdiction.of(PlanMeta(level="district", region="闵行区", parent_region="上海市", province="上海市"))
@@ -188,6 +191,7 @@ def test_implements_marks_trigger_in_the_same_clause():
     first = _mention("a.txt", text, "健康江苏行动", "Program", text.index("健康江苏行动"))
     second = _mention("a.txt", text, "健康江苏建设", "Program", text.index("健康江苏建设"))
     plan.mentions[:] = [first, second]
+    mark_implements(plan)  # extraction marks them
     resolve([plan])
     assert first.implements and not second.implements
     assert first.entity_id == second.entity_id == "Program:健康江苏行动"
@@ -198,6 +202,7 @@ def test_a_trigger_inside_a_title_commits_to_nothing():
     names = ["江苏省实施〈中华人民共和国护理法〉办法", "中华人民共和国护理法", "甲条例", "乙办法"]
     plan = _plan("a.txt", JIADING_META, [], text=text)
     plan.mentions[:] = [_mention("a.txt", text, n, "Regulation", text.index(n)) for n in names]
+    mark_implements(plan)  # extraction marks them
     resolve([plan])
     assert [m.implements for m in plan.mentions] == [False, False, True, True]
 

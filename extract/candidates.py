@@ -1,0 +1,164 @@
+"""The ``policykg_candidates`` component: labelled character ranges proposed as names.
+
+Candidates come from regex patterns (``data/patterns.jsonl``: a head such as 医院/行动/条例 plus
+a left boundary rule, ``patterns.py``), gazetteers (``gazetteer.py``), members of lists closed by
+a class noun (甲、乙、丙等市级医院, 甲、乙等高校) and the plan's own title. It works on the plain
+text, not on tokens; the plan's context (province, title) comes in ``doc.user_data[CONTEXT_KEY]``.
+
+Rules read ``doc.text``: the normalised text (simplified, unwrapped, full-width Chinese
+punctuation), so one pattern covers traditional, web and hard-wrapped inputs alike.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from policykg.extract.datafiles import data_path, load_lexicon, read_jsonl
+from policykg.extract.gazetteer import Gazetteer, region_alternation, region_names
+from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quote, compile_patterns, outside_titles
+from policykg.extract.spans import CANDIDATES_KEY, CONTEXT_KEY, Candidate, char_token_span, plain_text, user_key
+
+
+class CandidateProposer:
+    def __init__(self, nlp: Language, name: str, patterns: str, lexicon: str, gazetteer: str,
+                 spans_key: str):
+        self.name = name
+        self.spans_key = spans_key
+        lex = load_lexicon(lexicon)
+        macros = {**lex.get("macros", {}), "REGION": region_alternation(gazetteer)}
+        self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
+        self.boundaries = Boundaries(lex)
+        self.gazetteer = Gazetteer.from_data(gazetteer)
+        self.region_names = region_names(gazetteer)
+        self.member_lists = [MemberList(spec) for spec in lex.get("member_lists", ())]
+        self.not_members = frozenset(lex.get("list_not_members", ()))
+
+    def propose(self, text: str, context: dict | None = None) -> list[Candidate]:
+        found: list[Candidate] = []
+        title_marks = [m.start() for m in TITLE_MARK.finditer(text)]
+        for p in self.patterns:
+            for m in p.finder.finditer(text):
+                start, end = m.span(p.group)
+                if start < 0 or end <= start:
+                    continue
+                if p.place_group and not self.gazetteer.plausible(m.group(p.place_group), context):
+                    continue
+                if p.region_prefix:
+                    k = next((k for k in (4, 3, 2) if text[max(0, start - k):start] in self.region_names
+                              and start - k >= 0), 0)
+                    if not k and p.region_prefix == "required":
+                        continue
+                    start -= k
+                if p.boundary != "none":
+                    start, end = self._left_edge(text, start, end, p)
+                    if start is None:
+                        continue
+                if p.id != "reg.title":
+                    start = outside_titles(title_marks, start, end)
+                    if start is None:
+                        continue
+                if p.require is not None and not p.require.search(text[start:end]):
+                    continue
+                if end - start >= 2:
+                    found.append(Candidate(start, end, p.label, p.priority, p.id))
+        for member_list in self.member_lists:
+            found.extend(self._list_members(text, member_list))
+        for title in (context or {}).get("titles", ()):
+            if len(title) >= 4:  # every occurrence, left to right, none overlapping
+                k = text.find(title)
+                while k >= 0:
+                    found.append(Candidate(k, k + len(title), "Plan", 100, "plan.title"))
+                    k = text.find(title, k + len(title))
+        found.extend(self.gazetteer.find(text, context or {}))
+        return found
+
+    def _left_edge(self, text: str, start: int, end: int, p: Pattern) -> tuple[int | None, int]:
+        """Where the name whose head is ``text[start:end]`` starts; a program whose head sits in a
+        quotation takes the closing quote when a name of its own leads it (母婴安全提升“五大行动”)."""
+        quoted_end = close_quote(text, start, end, p.max_left) if p.label == "Program" else end
+        if quoted_end != end:
+            left = self.boundaries.left_edge(text, start, quoted_end, p.boundary, p.max_left, p.conjoined)
+            if left is not None and text.find("“", left, start) - left >= 4:
+                return left, quoted_end
+        return self.boundaries.left_edge(text, start, end, p.boundary, p.max_left, p.conjoined), end
+
+    def _list_members(self, text: str, member_list: "MemberList") -> list[Candidate]:
+        """The items of 甲、乙、丙等<class noun>, each a name of the class's label."""
+        out = []
+        label, rule = member_list.label, member_list.rule
+        for m in member_list.finditer(text):
+            pos = m.start(1)
+            for i, item in enumerate(m.group(1).split("、")):
+                start, end = pos, pos + len(item)
+                pos = end + 1
+                if i == 0:  # the first item may carry the verb that opens the clause (借助甲、乙…)
+                    start = self.boundaries.left_edge(text, end, end, "name", len(item)) or end
+                if end - start >= 2 and text[start:end] not in self.not_members:
+                    out.append(Candidate(start, end, label, 30, rule))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = plain_text(doc)  # Doc.text joins every token again: compute it once, share it
+        n = len(text)
+        out = []
+        for c in self.propose(text, doc.user_data.get(CONTEXT_KEY)):
+            start, end = c.start, c.end
+            if not 0 <= start < n or not 0 < end <= n:
+                continue
+            if text[start].isspace() or text[end - 1].isspace():  # rare: whitespace tokens
+                span = char_token_span(text, start, end)
+                if span is None:
+                    continue
+                c.start, c.end = span
+            out.append(c)
+        # The ranking priority of a character range is the one its *last* candidate carries:
+        # as with the former Span extension ``pkg_priority``, which spaCy stores per
+        # (start_char, end_char), so candidates on the same range shared one value.
+        last = {(c.start, c.end): c.priority for c in out}
+        for c in out:
+            c.priority = last[c.start, c.end]
+        doc.user_data[user_key(self.spans_key)] = out
+        return doc
+
+
+
+class MemberList:
+    """A list of names closed by 等 + a class noun (甲、乙、丙等市级医院), from ``member_lists``.
+
+    ``finditer`` yields what ``regex.finditer`` would, but tries the regex only in the stretch
+    before each tail (等 + class noun, rare): a list of names may start anywhere, so ``re``
+    alone would try it at every character.
+    """
+
+    REACH = 15 * 9 + 8  # the longest list: 15 items of 8 characters with their 、, and one more
+
+    def __init__(self, spec: dict):
+        self.label, self.rule = spec["label"], spec["rule"]
+        items = f"((?:[\u4e00-\u9fff]{{2,8}}、){{{spec['min_items'] - 1},15}}[\u4e00-\u9fff]{{2,8}})"
+        self.tail = re.compile(spec["tail"])
+        self.regex = re.compile(items + spec["tail"])
+
+    def finditer(self, text: str):
+        done = 0  # finditer goes on after each match's end
+        for tail in self.tail.finditer(text):
+            m = self.regex.search(text, max(done, tail.start() - self.REACH), tail.end())
+            if m is not None:
+                done = m.end()
+                yield m
+
+
+
+@Language.factory(
+    "policykg_candidates",
+    default_config={
+        "patterns": "patterns.jsonl",
+        "lexicon": "lexicon.yml",
+        "gazetteer": "gazetteer.yml",
+        "spans_key": CANDIDATES_KEY,
+    },
+)
+def make_candidates(nlp: Language, name: str, patterns: str, lexicon: str, gazetteer: str,
+                    spans_key: str):
+    return CandidateProposer(nlp, name, patterns, lexicon, gazetteer, spans_key)
