@@ -84,6 +84,9 @@ def test_a_dead_worker_does_not_lose_files(tmp_path, monkeypatch):
 def test_a_plan_comes_back_from_a_worker_equal(seeds_dir):
     import pickle
 
+    from policykg import runtime
+
+    runtime.register_pickling()  # as in the workers
     plan = build_lib.extract_file(sorted(seeds_dir.glob("001_*.txt"))[0])
     back = pickle.loads(pickle.dumps(plan))
     assert back == plan and back.mentions and back.structure.sentences
