@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import REPO
+
 STAGES = ("extract", "resolve", "graph")  # in the order data flows: each may import the ones before
 MAX_LINES = 500
 

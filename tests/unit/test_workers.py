@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from policykg import build as build_lib
 from policykg.cli import cli
 from policykg.extract.document import ExtractedPlan, Structure
-from tests.test_inputs import html_page, plan_lines, write_docx
+from tests.unit.test_inputs import html_page, plan_lines, write_docx
 
 
 _PARENT = os.getpid()

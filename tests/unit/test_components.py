@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from policykg.extract.datafiles import data_path, read_jsonl
-from policykg.extract.normalise import read_document
+from policykg.extract.readers import read_document
 from policykg.extract.pipeline import build_nlp, extract, make_nlp
 
 
@@ -27,7 +27,7 @@ def test_a_saved_pipeline_loads_with_spacy_and_finds_the_same_entities(tmp_path,
 import json, sys, spacy
 nlp = spacy.load({str(tmp_path / "nlp")!r})
 assert not [m for m in sys.modules if m.startswith("policykg.") and m.endswith(("pipeline", "build"))]
-from policykg.extract.normalise import read_document
+from policykg.extract.readers import read_document
 from policykg.extract.pipeline import extract
 out = {{}}
 for path in {seeds!r}:
