@@ -23,8 +23,8 @@ SHARED = REPO.parent / "shared"
 def throughput(seeds: Path, repeat: int = 10, rounds: int = 3) -> tuple[int, float, float]:
     import spacy
 
-    from policykg.extract.readers import read_document
     from policykg.extract.pipeline import build_nlp
+    from policykg.extract.readers import read_document
 
     text = "\n".join(read_document(p).text for p in sorted(seeds.glob("*.txt"))) * repeat
     nlp, blank = build_nlp(), spacy.blank("zh")

@@ -18,8 +18,16 @@ from spacy.tokens import Doc
 from policykg.extract.datafiles import data_path, load_lexicon, read_data, read_jsonl, read_yaml, write_data
 from policykg.extract.gazetteer import Gazetteer, gazetteer_entries, region_alternation, region_names
 from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quote, compile_patterns, outside_titles
-from policykg.extract.spans import (CANDIDATES_KEY, CONTEXT_KEY, EXACT, Candidate, char_token_span, plain_text,
-                                    traits_of, user_key)
+from policykg.extract.spans import (
+    CANDIDATES_KEY,
+    CONTEXT_KEY,
+    EXACT,
+    Candidate,
+    char_token_span,
+    plain_text,
+    traits_of,
+    user_key,
+)
 
 
 class CandidateProposer:
@@ -53,7 +61,7 @@ class CandidateProposer:
     def to_disk(self, path, *, exclude=()) -> None:
         write_data(path, self._data(), {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json"})
 
-    def from_disk(self, path, *, exclude=()) -> "CandidateProposer":
+    def from_disk(self, path, *, exclude=()) -> CandidateProposer:
         self._set_data(read_data(path, {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json"}))
         return self
 
@@ -79,13 +87,15 @@ class CandidateProposer:
                         continue
                     start -= k
                 if p.boundary != "none":
-                    start, end = self._left_edge(text, start, end, p)
-                    if start is None:
+                    left, end = self._left_edge(text, start, end, p)
+                    if left is None:
                         continue
+                    start = left
                 if "title" not in p.traits:
-                    start = outside_titles(title_marks, start, end)
-                    if start is None:
+                    left = outside_titles(title_marks, start, end)
+                    if left is None:
                         continue
+                    start = left
                 if p.require is not None and not p.require.search(text[start:end]):
                     continue
                 if end - start >= 2:
@@ -111,7 +121,7 @@ class CandidateProposer:
                 return left, quoted_end
         return self.boundaries.left_edge(text, start, end, p.boundary, p.max_left, p.conjoined), end
 
-    def _list_members(self, text: str, member_list: "MemberList") -> list[Candidate]:
+    def _list_members(self, text: str, member_list: MemberList) -> list[Candidate]:
         """The items of 甲、乙、丙等<class noun>, each a name of the class's label."""
         out = []
         label, rule, traits = member_list.label, member_list.rule, member_list.traits

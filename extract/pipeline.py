@@ -27,21 +27,21 @@ import spacy
 from spacy.language import Language
 
 from policykg.extract import candidates, regions, selector, tokenizer  # noqa: F401  (candidates, selector, tokenizer: register)
-from policykg.extract.spans import CONTEXT_KEY, ENTITIES_KEY, TEXT_KEY
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.implements import mark_implements
 from policykg.extract.metadata import extract_metadata
+from policykg.extract.spans import CONTEXT_KEY, ENTITIES_KEY, TEXT_KEY
 from policykg.extract.structure import locator, parse_structure
 
 LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
 _SPACES = re.compile(r"\s+")
 
 
-def make_nlp(candidates: dict | None = None) -> Language:
-    """A new pipeline, its components initialised from their data files; ``candidates``
+def make_nlp(candidates_config: dict | None = None) -> Language:
+    """A new pipeline, its components initialised from their data files; ``candidates_config``
     overrides the candidates component's config (other data files)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
-    nlp.add_pipe("policykg_candidates", config=candidates or {})
+    nlp.add_pipe("policykg_candidates", config=candidates_config or {})
     nlp.add_pipe("policykg_select")
     nlp.initialize()
     return nlp

@@ -67,7 +67,7 @@ class Jurisdiction:
     local: str | None = None  # the district as the dataset names it: 青浦区
 
     @classmethod
-    def of(cls, meta: PlanMeta) -> "Jurisdiction":
+    def of(cls, meta: PlanMeta) -> Jurisdiction:
         province = meta.province or (meta.region if meta.level in ("province", "municipality") and not meta.parent_region else None)
         if meta.level == "district":
             city = meta.parent_region

@@ -153,7 +153,7 @@ def _teaching_hospitals(province: str) -> dict[str, str]:
     table = (aliases().get("teaching_hospitals") or {}).get(province) or {}
     names = [(owner, own, shorts) for owner, hospitals in table.items() for own, shorts in hospitals.items()]
     own_count = Counter(own for _, own, _ in names)
-    out = {}
+    out: dict[str, str] = {}
     for owner, own, shorts in names:
         full = owner + own
         forms = list(shorts or ())
