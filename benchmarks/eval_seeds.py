@@ -8,7 +8,7 @@ Prints ``policykg eval``'s report (same figures as ../shared/tools/score.py) for
 ../shared/seeds against ../shared/gold, then the throughput of ``build_nlp()`` against
 ``spacy.blank("zh")`` tokenising the same text (the five seeds concatenated ×10; interleaved, best of 3).
 The machine is shared, so wall times move with the load; the ratio moves much less.
-This is a measurement, not a test: tests/test_extraction.py holds the floors.
+This is a measurement, not a test: tests/unit/test_extraction.py holds the floors.
 """
 from __future__ import annotations
 

@@ -152,8 +152,7 @@ class CandidateProposer:
                 c.start, c.end = span
             out.append(c)
         # The ranking priority of a character range is the one its *last* candidate carries:
-        # as with the former Span extension ``pkg_priority``, which spaCy stores per
-        # (start_char, end_char), so candidates on the same range shared one value.
+        # candidates on the same range share one value.
         last = {(c.start, c.end): c.priority for c in out}
         for c in out:
             c.priority = last[c.start, c.end]

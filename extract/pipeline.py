@@ -7,11 +7,10 @@ components; ``extract`` runs it on one normalised ``Document`` and returns an
 part/task/sentence they stand in.
 
 The tokens stay one per character. Coarser tokens (runs between whitespace, split at the
-entities afterwards) were measured and not taken: every distinct token string becomes a
-lexeme of the vocab (~12 µs each: spaCy computes its lexical attributes in Python, and it
-stays in memory), and in plan text nearly every run of characters is new. On the five seed
-plans such a Doc cost ~6 times as much as ``CharTokenizer``'s (16.7 vs 2.8 ms, warm vocab).
-Components read the plain text instead (see ``components``).
+entities afterwards) would cost more than they save: every distinct token string becomes a
+lexeme of the vocab (spaCy computes its lexical attributes in Python, and it stays in
+memory), and in plan text nearly every run of characters is new, while the characters of
+一二三 or 医院 recur. The components read the plain text instead (``candidates``, ``selector``).
 
 Metadata is read before the NLP pipeline runs, so that the rules know the plan: its
 province (a county's short alias such as 合作 or 新建 is a place only in the plan's own
