@@ -7,11 +7,10 @@ what was done) and every other file is still built.
 share the files in chunks, the spaCy pipeline is built once (before the fork), and the plans
 come back in input order, so the graph is the same whatever the number of workers.
 
-What counts as a plan (anything else is skipped as "not a plan"): at least ``MIN_CJK``
-Chinese characters, Chinese making up at least ``MIN_CJK_SHARE`` of the non-space text, and at
-least ``MIN_HEADINGS`` numbered headings (parts ``一、`` or tasks ``1.`` / ``（1）``). Every
-health plan, work-point list or programme has that outline; notices without an attachment,
-news items, English pages and tables of figures do not.
+What is read (anything else is skipped as "not a plan"): a Chinese document, with at least
+``MIN_CJK`` Chinese characters making up at least ``MIN_CJK_SHARE`` of the non-space text. An
+outline is not required: web excerpts, summaries and reports often have one heading or none,
+and their paragraphs become the units that numbered tasks are (``structure``).
 """
 from __future__ import annotations
 
@@ -23,10 +22,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from policykg.extract.document import Document, Entity, ExtractedPlan, Structure
+from policykg.extract.document import Document, Entity, ExtractedPlan
 from policykg.extract.pipeline import extract
 from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile, read_document
-from policykg.extract.structure import parse_structure
 from policykg.extract.tokenizer import code_points
 from policykg.graph.links import link
 from policykg.graph.model import build_graph
@@ -34,11 +32,10 @@ from policykg import gc_pause
 from policykg.resolve import resolve
 
 __all__ = ["Problem", "BuildResult", "input_files", "extract_file", "extract_files", "assemble", "build",
-           "SUFFIXES", "DEFAULT_MAX_SIZE", "MIN_CJK", "MIN_CJK_SHARE", "MIN_HEADINGS"]
+           "SUFFIXES", "DEFAULT_MAX_SIZE", "MIN_CJK", "MIN_CJK_SHARE"]
 
 MIN_CJK = 200
 MIN_CJK_SHARE = 0.3
-MIN_HEADINGS = 2
 
 _CJK_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # Ext. A, unified, compatibility
 
@@ -97,22 +94,11 @@ def check_text(document: Document) -> None:
         raise NotAPlan(f"only {cjk / total:.0%} of the text is Chinese (a plan has at least {MIN_CJK_SHARE:.0%})")
 
 
-def check_structure(structure: Structure) -> None:
-    """Raise ``NotAPlan`` unless the text has a plan's numbered outline."""
-    headings = len(structure.parts) + len(structure.tasks)
-    if headings < MIN_HEADINGS:
-        raise NotAPlan(f"{headings} numbered heading{'s' if headings != 1 else ''} "
-                       f"(a plan has at least {MIN_HEADINGS}: 一、 / 1. / （1）)")
-
-
 def extract_file(path: Path, max_size: int | None = DEFAULT_MAX_SIZE, require_plan: bool = True) -> ExtractedPlan:
     document = read_document(path, max_size=max_size)
-    structure = None
     if require_plan:
         check_text(document)
-        structure = parse_structure(document)
-        check_structure(structure)
-    return extract(document, structure=structure)
+    return extract(document)
 
 
 def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> ExtractedPlan | Problem:

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from policykg import build as build_lib
+from policykg.extract.structure import has_outline
 from policykg.graph import model, writers
 
 
@@ -107,9 +108,9 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
     """Extract, resolve and link the plans in PATHS; write the graph to --out.
 
     PATHS are files or folders (searched recursively) of .txt, .html/.htm, .docx and .pdf
-    plans. A file that cannot be read or is not a plan (a plan has at least 200 Chinese
-    characters, mostly Chinese text, and at least 2 numbered headings: 一、 / 1. / （1）)
-    gets one line on stderr and is skipped; the rest are built. Exit status: 0 all files
+    documents. A file that cannot be read or is not a Chinese document (at least 200 Chinese
+    characters, mostly Chinese text) gets one line on stderr and is skipped; the rest are
+    built, with or without a numbered outline. Exit status: 0 all files
     built, 1 some files skipped (or none could be read), 2 --strict and some file failed
     (nothing written).
     """
@@ -149,6 +150,9 @@ def _print_summary(result, out_dir: Path, files_written: int, files: int | None 
     s = model.summary(result.graph)
     files = files if files is not None else len(result.plans) + len(result.problems)
     click.echo(f"plans: {len(result.plans)}  problems: {len(result.problems)}  (files: {files})")
+    no_outline = sum(1 for plan in result.plans if not has_outline(plan.structure))
+    if no_outline:
+        click.echo(f"  {no_outline} without a numbered outline (their paragraphs are the units)")
     if not quiet:
         for plan in result.plans[:plans_listed]:
             m = plan.meta
