@@ -83,7 +83,8 @@ def test_five_year_plan_title():
 def test_year_range_and_action_plan_title():
     meta = _meta("浙江省卫生健康委员会\n关于印发《浙江省医疗卫生服务能力提升三年行动计划（2023—2025年）》的通知\n"
                  "各市卫生健康委：\n现将《浙江省医疗卫生服务能力提升三年行动计划（2023—2025年）》印发给你们。\n")
-    assert meta.title == "浙江省医疗卫生服务能力提升三年行动计划（2023—2025年）"
+    assert meta.title == "浙江省医疗卫生服务能力提升三年行动计划(2023-2025年)"  # ASCII brackets, hyphen
+    assert meta.period == "2023-2025" and meta.doc_type == "action_plan"
     assert meta.year == 2023 and meta.region == "浙江省" and meta.level == "province"
     assert meta.issuer == "浙江省卫生健康委员会"  # the name line above the 关于印发 heading
 
