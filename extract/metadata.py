@@ -180,8 +180,8 @@ def _joined_lines(head: str) -> list[str]:
         if nxt and len(line) <= 40 and len(nxt) <= 60 and not re.search(r"[。；！？：|>]", line + nxt):
             joined = line + nxt
             opens = re.search(rf"{_ISSUE_VERB}$|关于$", line) and "的通知" in nxt
-            title_split = (not _TITLE_LINE.match(line) and not _TITLE_LINE.match(nxt) and _TITLE_LINE.match(joined)
-                           and not _ENUM_START.match(nxt))
+            title_split = (not _TITLE_LINE.match(line) and _TITLE_LINE.match(joined) and not _ENUM_START.match(nxt)
+                           and not (_YEARISH.search(nxt) or regions.names_in(nxt)))
             if opens or title_split:
                 out.append(joined)
                 i += 2
@@ -597,7 +597,7 @@ def _fallback_region(candidates: list[str], province, city, text: str, home) -> 
         return province
     if first == "市" and (city or (province if province and province.level == "municipality" else None)):
         return city or province
-    if first in "区县":
+    if first and first in "区县":
         body = _first_full_body(text, home)
         return body if body is not None and body.level == "county" else None
     if first:
