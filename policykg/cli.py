@@ -252,8 +252,11 @@ def extract_cmd(paths, fmt):
               help="Folder with seeds.json, documents.json (and shared_initiatives.json).")
 @click.option("--seeds", "seeds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of the annotated plans (default: GOLD/../seeds).")
+@click.option("--dev", "dev_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of more texts (docs/*.txt) with their documents.json: their metadata is scored "
+                   "per field next to the seeds' (default: GOLD/../dev where it exists).")
 @click.option("--show", default=0, show_default=True, help="Also print up to N misses and false hits per label.")
-def eval(gold_dir, seeds_dir, show):
+def eval(gold_dir, seeds_dir, dev_dir, show):
     """Score extraction, canonical names, metadata and cross-plan links against gold annotations."""
     from policykg import evaluate
 
@@ -263,7 +266,14 @@ def eval(gold_dir, seeds_dir, show):
     if missing:
         raise click.ClickException(f"annotated plans not found: {', '.join(missing)}")
     result = build_lib.build(files)
-    click.echo(evaluate.report(result, gold_dir, show=show))
+    if dev_dir is None and (gold_dir.parent / "dev" / "documents.json").is_file():
+        dev_dir = gold_dir.parent / "dev"
+    dev = None
+    if dev_dir is not None:
+        if not (dev_dir / "documents.json").is_file():
+            raise click.ClickException(f"{dev_dir}: no documents.json")
+        dev = (build_lib.build([dev_dir / "docs" if (dev_dir / "docs").is_dir() else dev_dir]), dev_dir)
+    click.echo(evaluate.report(result, gold_dir, show=show, dev=dev))
 
 
 @cli.command()
