@@ -36,6 +36,7 @@ from collections import Counter
 from functools import cache
 
 from policykg.extract import regions
+from policykg.extract.anchors import alternation
 from policykg.extract.components import load_lexicon
 from policykg.extract.document import Document, PlanMeta, Structure
 
@@ -403,7 +404,8 @@ def _top_surfaces() -> tuple[dict[str, list[regions.Region]], re.Pattern]:
         tops = [r for r in found if r.level in ("province", "municipality", "city")]
         if tops and len(surface) >= 2:
             names[surface] = tops
-    return names, re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    firsts = "".join(re.escape(ch) for ch in sorted({name[0] for name in names}))
+    return names, re.compile(f"(?=[{firsts}]){alternation(names)}")  # a trie, behind a first-character class
 
 
 def _mentioned_most(text: str) -> tuple[regions.Region | None, regions.Region | None]:
@@ -420,13 +422,13 @@ def _mentioned_most(text: str) -> tuple[regions.Region | None, regions.Region | 
     return province, city
 
 
-def _settle(options: list[regions.Region], home: list[regions.Region]) -> tuple[regions.Region | None, list[regions.Region]]:
+def _settle(options: list[regions.Region], home) -> tuple[regions.Region | None, list[regions.Region]]:
     """One division among several of the same name: the one inside a unit the text names;
     else the one with the larger parent (a district of a municipality, a provincial capital's).
     Returns it and the others that it might have been."""
     if len(options) <= 1:
         return (options[0] if options else None), []
-    for unit in home:
+    for unit in home():
         inside = [r for r in options if r.province == unit.name or r.parent == unit.name]
         if len(inside) == 1:
             return inside[0], []
@@ -434,8 +436,9 @@ def _settle(options: list[regions.Region], home: list[regions.Region]) -> tuple[
     return ranked[0], ranked[1:]
 
 
-def _regions_named(s: str, home: list[regions.Region]) -> tuple[list[regions.Region], list[regions.Region]]:
-    """Divisions named in full in ``s``, each earlier one narrowing the next; and the doubts."""
+def _regions_named(s: str, home) -> tuple[list[regions.Region], list[regions.Region]]:
+    """Divisions named in full in ``s``, each earlier one narrowing the next; and the doubts.
+    ``home()``: the units the text names most, asked only when a name is ambiguous."""
     out: list[regions.Region] = []
     doubts: list[regions.Region] = []
     for name in regions.names_in(s):
@@ -487,7 +490,7 @@ def _number_region(doc_number: str | None, home: regions.Region | None) -> regio
     return next(iter(cities)) if len(cities) == 1 else None
 
 
-def _first_full_body(text: str, home: list[regions.Region]) -> regions.Region | None:
+def _first_full_body(text: str, home) -> regions.Region | None:
     """The division of the first body named in full in the text (青海省卫生健康委员会 …)."""
     for m in _AGENCY.finditer(text[:_HEAD_CHARS * 2]):
         found, _ = _regions_named(m.group(), home)
@@ -514,8 +517,16 @@ def extract_metadata(doc: Document, structure: Structure) -> PlanMeta:
     meta.issued = _issued(text, head, fields)
     meta.doc_number = _doc_number(head, fields)
 
-    province, city = _mentioned_most(text)
-    home = [r for r in (city, province) if r is not None]
+    counted: list = []
+
+    def most() -> tuple:  # (province, city) the text names most: counted once, and only if asked
+        if not counted:
+            counted.append(_mentioned_most(text))
+        return counted[0]
+
+    def home() -> list[regions.Region]:
+        return [r for r in most()[::-1] if r is not None]
+
     region, doubts = None, []
     for s in (title, *candidates):
         if s:
@@ -529,11 +540,11 @@ def extract_metadata(doc: Document, structure: Structure) -> PlanMeta:
         national = candidates[0] if candidates else ""
     if region is None and national is None:
         region = (next(filter(None, (_healthy_x_region(s) or _short_region(s) for s in (title, *candidates) if s)), None)
-                  or _number_region(meta.doc_number, province))
+                  or _number_region(meta.doc_number, most()[0]))
     if region is None and national is None and title and _healthy_x_region(title) is None and "健康中国" in title:
         national = ""
     if region is None and national is None:
-        region = _fallback_region(candidates, province, city, text, home)
+        region = _fallback_region(candidates, *most(), text, home)
 
     meta.year, period, meta.summarised_year = _years(title, meta.issued)
     if meta.year is None:
