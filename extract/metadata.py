@@ -196,9 +196,11 @@ def _transmittal_titles(lines: list[str], letter: str, fields: dict[str, list[st
     """Titles named by the transmittal: its heading (also in a 名称 field), X印发《Y》, 现将《Y》…"""
     out = []
     for line in [*_field_values(fields, "title"), *lines]:
-        m = _TRANSMITTAL.search(line) or _PRINTS.search(line)
-        if m:
-            out.append(m.group("title"))
+        for m in (_TRANSMITTAL.search(line), _PRINTS.search(line)):
+            # not a notice cited in 《》 (根据《X关于印发Y的通知》要求): this document's own heading
+            if m and line.count("《", 0, m.start()) <= line.count("》", 0, m.start()):
+                out.append(m.group("title"))
+                break
     m = _QUOTED_IN_LETTER.search(letter)
     if m:
         out.append(m.group("title") or m.group("title2") or m.group("title3"))
@@ -323,7 +325,9 @@ def _expand_agency(org: str, region: regions.Region | None) -> str:
             break
     if region is None:
         return org
-    if org[0] in "省市区县" and org[0] in _LEVEL_CHAR.get(region.level, ""):
+    if org.startswith("自治区") and region.level == "province" and region.name.endswith("自治区"):
+        org = region.name + org[3:]  # 自治区卫生健康委员会 → 新疆维吾尔自治区卫生健康委员会
+    elif org[0] in "省市区县" and org[0] in _LEVEL_CHAR.get(region.level, ""):
         org = region.name + org[1:]
     elif region.level in _LEVEL_CHAR and org.startswith(region.name.removesuffix("市")) and not org.startswith(region.name):
         org = region.name + org[len(region.name) - 1:]  # 湖州卫生健康委 → 湖州市…
@@ -528,13 +532,15 @@ def extract_metadata(doc: Document, structure: Structure) -> PlanMeta:
         return [r for r in most()[::-1] if r is not None]
 
     region, doubts = None, []
-    for s in (title, *candidates):
+    # A central body's document is national even where its title names a province
+    # (国家卫生健康委关于支持浙江省…的意见).
+    national = candidates[0] if candidates and _is_national(candidates[0]) else None
+    for s in (title, *candidates) if national is None else ():
         if s:
             found, doubts = _regions_named(s, home)
             if found:
                 region = max(found, key=lambda r: _SPECIFICITY[r.level])
                 break
-    national = next((c for c in candidates if _is_national(c)), None) if not region else None
     if national is None and region is None and meta.doc_number and meta.doc_number.startswith(
             _config()["national_number_prefix"]):
         national = candidates[0] if candidates else ""
@@ -604,6 +610,8 @@ def _fallback_region(candidates: list[str], province, city, text: str, home) -> 
     belongs to the unit of its level the text names most; else that province or city; else the
     body the text first names in full."""
     first = candidates[0][0] if candidates else ""
+    if candidates and candidates[0].startswith("自治区"):
+        first = "省"  # an autonomous region is a province-level unit
     if first == "省" and province is not None and province.level == "province":
         return province
     if first == "市" and (city or (province if province and province.level == "municipality" else None)):

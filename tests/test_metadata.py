@@ -255,3 +255,15 @@ def test_excerpt_without_head_falls_back_on_the_province_named_most():
     meta = _meta("全省各级卫生健康部门认真落实青海省委部署，推动青海卫生健康事业发展，"
                  "青海省医疗服务能力持续提升。" + BODY)
     assert (meta.region, meta.level, meta.title) == ("青海省", "province", None)
+
+
+def test_autonomous_region_relative_issuer():
+    meta = _meta("发布机构：自治区卫生健康委\n2023年全区卫生健康工作要点\n推动新疆卫生健康事业高质量发展，新疆各地协同推进。" + BODY)
+    assert (meta.issuer, meta.region, meta.level) == ("新疆维吾尔自治区卫生健康委员会", "新疆维吾尔自治区", "province")
+
+
+def test_a_cited_transmittal_is_not_the_title_and_a_ministry_stays_national():
+    cited = _meta("根据《国务院办公厅关于印发“十四五”国民健康规划的通知》要求，全州卫生健康系统扎实推进各项工作。" + BODY)
+    assert cited.title is None
+    ministry = _meta("国家卫生健康委关于支持浙江省卫生健康高质量发展的意见\n浙江省卫生健康委：\n国家卫生健康委\n2022年5月6日" + BODY)
+    assert (ministry.level, ministry.region, ministry.doc_type) == ("national", "中华人民共和国", "opinion")
