@@ -577,7 +577,7 @@ def extract_metadata(doc: Document, structure: Structure) -> PlanMeta:
         meta.province = region.province
         meta.parent_region = region.parent  # None for provinces and the four municipalities
         meta.region_code = region.code
-        meta.region_doubt = [regions_full(r) for r in doubts if r.name == region.name] or None
+        meta.region_doubt = [_full_name(r) for r in doubts if r.name == region.name] or None
     return meta
 
 
@@ -601,7 +601,7 @@ def _head(doc: Document, end: int) -> str:
     return "\n".join(pieces)
 
 
-def regions_full(region: regions.Region) -> str:
+def _full_name(region: regions.Region) -> str:  # 长春市朝阳区
     return f"{region.parent or ''}{region.name}"
 
 
