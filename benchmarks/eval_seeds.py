@@ -44,6 +44,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=Path, default=SHARED / "seeds")
     ap.add_argument("--gold", type=Path, default=SHARED / "gold")
+    ap.add_argument("--dev", type=Path, default=SHARED / "dev", help="texts (docs/) with documents.json")
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -51,7 +52,8 @@ def main() -> None:
     from policykg.build import build
     from policykg.evaluate import report
 
-    print(report(build([args.seeds]), args.gold, show=args.show))
+    dev = (build([args.dev / "docs"]), args.dev) if (args.dev / "documents.json").is_file() else None
+    print(report(build([args.seeds]), args.gold, show=args.show, dev=dev))
     if not args.no_speed:
         n, t_blank, t_nlp = throughput(args.seeds)
         print(f"\nthroughput on {n} chars (seeds ×10): spacy.blank('zh') {n / t_blank:,.0f} chars/s, "

@@ -64,7 +64,7 @@ class Structure:
 class PlanMeta:
     title: str | None = None
     issuer: str | None = None
-    level: str | None = None  # "province" | "municipality" | "district"
+    level: str | None = None  # "national" | "province" | "municipality" | "district"
     region: str | None = None  # e.g. 青浦区
     parent_region: str | None = None  # e.g. 上海市
     province: str | None = None  # the province-level unit the region lies in (上海市, 浙江省)
@@ -72,6 +72,10 @@ class PlanMeta:
     year: int | None = None
     issued: str | None = None  # ISO date
     doc_number: str | None = None
+    doc_type: str | None = None  # genre from the title's words: work_plan, summary_and_plan, five_year_plan …
+    period: str | None = None  # a multi-year plan's years: "2021-2025"
+    summarised_year: int | None = None  # the year a "summary + plan" document sums up
+    region_doubt: list[str] | None = None  # other divisions of the region's name, when nothing settled it
 
 
 @dataclass(slots=True)

@@ -1,22 +1,20 @@
 """Is this a plan? The check a file passes before it is extracted (anything else is skipped as
 "not a plan").
 
-A plan has at least ``MIN_CJK`` Chinese characters, Chinese making up at least
-``MIN_CJK_SHARE`` of the non-space text, and at least ``MIN_HEADINGS`` numbered headings (parts
-``一、`` or tasks ``1.`` / ``（1）``). Every health plan, work-point list or programme has that
-outline; notices without an attachment, news items, English pages and tables of figures do not.
+What is read is a Chinese document: at least ``MIN_CJK`` Chinese characters, making up at least
+``MIN_CJK_SHARE`` of the non-space text. An outline is not required: web excerpts, summaries and
+reports often have one numbered heading or none, and their paragraphs are read as units.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from policykg.extract.document import Document, Structure
+from policykg.extract.document import Document
 from policykg.extract.readers import UnreadableFile
 from policykg.extract.tokenizer import code_points
 
 MIN_CJK = 200
 MIN_CJK_SHARE = 0.3
-MIN_HEADINGS = 2
 
 _CJK_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # Ext. A, unified, compatibility
 
@@ -42,10 +40,3 @@ def check_text(document: Document) -> None:
     if cjk < MIN_CJK_SHARE * total:
         raise NotAPlan(f"only {cjk / total:.0%} of the text is Chinese (a plan has at least {MIN_CJK_SHARE:.0%})")
 
-
-def check_structure(structure: Structure) -> None:
-    """Raise ``NotAPlan`` unless the text has a plan's numbered outline."""
-    headings = len(structure.parts) + len(structure.tasks)
-    if headings < MIN_HEADINGS:
-        raise NotAPlan(f"{headings} numbered heading{'s' if headings != 1 else ''} "
-                       f"(a plan has at least {MIN_HEADINGS}: 一、 / 1. / （1）)")

@@ -1,22 +1,33 @@
-"""Plan metadata: title, issuer, jurisdiction, year, issue date and document number.
+"""Document metadata: title, issuer, jurisdiction, year, period, genre, issue date and number.
 
-Read from the normalised text (simplified, canonical punctuation, page-header fields kept
-on their own lines: see ``normalise``). The sources, in order of trust:
+Read from the normalised text (simplified, canonical punctuation, page-header fields kept on
+their own lines: see ``normalise``). What a page may print, and where it is read:
 
-* title: a standalone title line before the body (a line naming a year, period or region
-  and ending in a document-type word: 要点, 规划, 计划, 方案, 总结, 纲要, 意见 …); else the
-  document quoted in a transmittal (关于印发《X》的通知, 现将《X》印发); else, for a body that
-  plainly is an annual work plan but prints no title, ``{year}年{region}卫生健康工作要点``.
-* issuer: letterhead (X文件), signature (a name line above the date line), transmittal
-  heading (X关于印发…), the page-header field 发布机构, an agency named in the title; short
-  forms are expanded (省卫生健康委 → 浙江省卫生健康委员会, 青浦区… → 上海市青浦区…). If none
-  is printed, a health plan's issuer is inferred from its region.
-* region: the most specific division named in the title, else in the issuer; ambiguous
-  county names are resolved towards the province the document mentions most.
-* year: from the title (2022年, or the first year of a range/five-year period), else from a
-  body sentence that opens with a year (2025年是…).
-* issued: the signature date, else 公开日期/成文日期, else 发布日期 (a posting date).
-* doc_number: 文号 field, else a number line such as 青卫健发〔2021〕1号 in the head.
+* header fields (``data/metadata.yml``): 发布机构：X, ``[制定机关]X``, table rows split at ``|``
+  (发布机构：|X|), a label on a line of its own with its value on the next;
+* a letterhead (X文件), a transmittal heading (X关于印发Y的通知, X印发《Y》, split over two
+  lines), the letter's 《Y》 (现将《Y》印发给你们, 《Y》已经…通过);
+* a signature block: the issuer's line, an optional seal note (（代章）), the date
+  (2023年4月27日, 20211221);
+* the title itself (上海市X区人民政府关于…的实施方案, 杭州市卫生健康委员会2023年工作总结…);
+* a breadcrumb (首页>…>X卫生健康委员会>…).
+
+Title: the document's own title as the transmittal names it, else the title line above the
+body (a line ending in a genre word: 要点, 规划, 方案, 总结, 报告, 任务分解, 行动(2019-2030年)
+…), simplified, ASCII brackets; None when no title is printed (a bare body that plainly is an
+annual work plan is given the title such plans have: {year}年{region}卫生健康工作要点).
+
+Jurisdiction: the most specific division named in the title, else in the issuer, else named
+short inside a Healthy-X name (健康广东行动 → 广东省) or by the document number's prefix
+(浙卫发 → 浙江省, 湖卫健发 → 湖州市 in 浙江省), else the province or city the text names most,
+else the first body named in full. A name several divisions share (朝阳区) is settled by the
+province or city the text names; when it names none, by the larger parent, and the doubt is
+kept (``PlanMeta.region_doubt``). Issuers of the central government (国务院, 国家卫生健康委,
+健康中国行动推进委员会 …) make a national document.
+
+Year: the year the document is for. "2023年工作总结和2024年工作要点" is 2024 (the summarised
+year kept as ``summarised_year``); a multi-year plan (2021-2025年, 十四五) is the year it was
+issued, its ``period`` kept; a title without a year takes the issue date's year.
 """
 from __future__ import annotations
 
@@ -25,131 +36,52 @@ from collections import Counter
 from functools import cache
 
 from policykg.extract import regions
+from policykg.extract.anchors import alternation
 from policykg.extract.document import Document, PlanMeta, Structure
-
-__all__ = ["extract_metadata"]
-
-_CJK = "\u4e00-\u9fff"
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
-
-# ---------------------------------------------------------------- dates and numbers
-
-_DATE = re.compile(
-    r"(?P<y>\d{4}|[〇零○O一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
-    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
+from policykg.extract.header import (
+    CJK,
+    DATE,
+    DATE_LINE,
+    DOC_NUMBER,
+    EIGHT,
+    ISO,
+    ISSUE_VERB,
+    SPEECH_DATE,
+    body_year,
+    config,
+    doc_type_of,
+    field_values,
+    find_title,
+    header_fields,
+    healthy_x_region,
+    iso,
+    joined_lines,
+    title_years,
 )
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_DATE_LINE = re.compile(rf"^[ \t]*{_DATE.pattern}[ \t]*(?P<print>印发)?[ \t]*$", re.MULTILINE)
-_DOC_NUMBER = re.compile(rf"[{_CJK}]{{1,10}}[〔\[【（(]\d{{4}}[〕\]】）)]第?\d{{1,4}}号")
-_FIELD = re.compile(rf"^(?P<label>(?:[{_CJK}]){{2,6}})：(?P<value>[^\n]*)$", re.MULTILINE)
 
+__all__ = ["extract_metadata", "doc_type_of", "NATIONAL"]
 
-def _cn_number(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if len(s) == 4:  # a year written digit by digit: 二〇二一
-        return int("".join(str(_CN_DIGITS.get(c, 0)) for c in s))
-    tens, _, ones = s.partition("十")
-    if "十" not in s:
-        return _CN_DIGITS.get(s, 0)
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+NATIONAL = "national"
+_HEAD_CHARS = 1500  # how far a document without a numbered body is read for its head
 
-
-def _iso(m: re.Match) -> str | None:
-    y, mo, d = (_cn_number(m.group(i)) for i in (1, 2, 3))
-    if not (1949 < y < 2200 and 1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def _fields(text: str) -> dict[str, str]:
-    """Page-header fields (发布机构：…, 文号：…), first occurrence of each label."""
-    out: dict[str, str] = {}
-    for m in _FIELD.finditer(text):
-        out.setdefault(m.group("label"), m.group("value").strip())
-    return out
-
-
-# ---------------------------------------------------------------- titles
-
-# A document-type word ends a title, optionally followed by a bracketed period.
-_DOC_TYPE = r"(?:工作要点|要点|规划|计划|方案|总结|纲要|意见|安排|报告|办法|措施|细则|规定)"
-_PERIOD = r"(?:（[^）\n]{2,24}）)?"
-_TITLE_LINE = re.compile(
-    rf"^(?:附件\d*：?)?(?P<title>[^\n。；！？：]{{2,80}}?{_DOC_TYPE}{_PERIOD})$", re.MULTILINE
-)
-_YEARISH = re.compile(r"\d{4}年|[〇零一二三四五六七八九]{4}年|十[一二三四五六七八九]?五|年度|\d{4}[-—–至]\d{4}")
-_TRANSMITTAL = re.compile(rf"关于印发(?P<q>《)?(?P<title>[^\n《》]{{4,80}}?{_DOC_TYPE}{_PERIOD})(?(q)》)的通知")
-_QUOTED_IN_LETTER = re.compile(rf"现将《(?P<title>[^\n《》]{{4,80}}?{_DOC_TYPE}{_PERIOD})》(?:印发|发给|转发)")
-_ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d{1,3}[.、](?!\d))")
-
-
-def _title_candidates(head: str) -> list[str]:
-    out = []
-    for m in _TITLE_LINE.finditer(head):
-        title = m.group("title").strip()
-        if _ENUM_START.match(title) or "关于" in title or "通知" in title:
-            continue
-        if _YEARISH.search(title) or regions.find_in(title):
-            out.append(title)
-    return out
-
-
-def _find_title(text: str, head: str) -> str | None:
-    lines = _title_candidates(head)
-    if lines:
-        # The attachment's own title line, right above the body, is the plan's title.
-        return lines[-1]
-    for pattern in (_TRANSMITTAL, _QUOTED_IN_LETTER):
-        m = pattern.search(text)
-        if m:
-            return m.group("title")
-    return None
-
-
-# ---------------------------------------------------------------- years
-
-_FIVE_YEAR = re.compile(r"十([一二三四五六七八九]?)五")
-
-
-def _year_of(title: str | None) -> int | None:
-    if not title:
-        return None
-    m = re.search(r"(\d{4})(?:[-—–至]\d{4})?年", title) or re.search(r"(\d{4})[-—–至]\d{4}", title)
-    if m:
-        return int(m.group(1))
-    m = re.search(r"([〇零一二三四五六七八九]{4})年", title)
-    if m:
-        return _cn_number(m.group(1))
-    m = _FIVE_YEAR.search(title)
-    if m:
-        # The n-th five-year plan starts in 1981 + 5 (n - 6) (六五 = 1981, 十四五 = 2021).
-        n = 10 + (_CN_DIGITS[m.group(1)] if m.group(1) else 0)
-        return 1981 + 5 * (n - 6)
-    return None
-
-
-def _body_year(text: str, structure: Structure) -> int | None:
-    """A year that opens a sentence before the first part: 2025年是…, 2024年，区卫生健康工作…"""
-    first_part = structure.parts[0].start if structure.parts else len(text)
-    for s in structure.sentences:
-        if s.start >= first_part:
-            break
-        m = re.match(r"(\d{4})年", text[s.start:s.end])
-        if m:
-            return int(m.group(1))
-    return None
 
 
 # ---------------------------------------------------------------- issuers
 
-_AGENCY_END = r"(?:卫生健康委员会|卫生和计划生育委员会|卫生计生委|卫生健康委|卫健委|卫生健康局|卫生局|委员会|人民政府|政府|办公厅|办公室|厅|局|委)"
-_AGENCY = re.compile(rf"[{_CJK}]{{1,24}}{_AGENCY_END}")
-_LETTERHEAD = re.compile(rf"^(?P<org>[{_CJK}]{{2,30}}{_AGENCY_END})文件$", re.MULTILINE)
-_SIGNATURE = re.compile(rf"^(?P<org>[{_CJK}]{{2,30}}{_AGENCY_END})\n{_DATE.pattern}", re.MULTILINE)
-_HEADING = re.compile(rf"^(?P<org>[{_CJK}]{{2,30}}?{_AGENCY_END})\n?关于", re.MULTILINE)
+_AGENCY_END = (r"(?:卫生健康委员会|卫生和计划生育委员会|卫生计生委|卫生健康委|卫健委|卫生健康局|卫生局|委员会办公室|委员会"
+               r"|联席会议办公室|联席会议|领导小组办公室|领导小组|指挥部|人民政府办公厅|人民政府办公室|人民政府|政府办公室"
+               r"|政府|办公厅|办公室|厅|局|委|办)")
+_AGENCY = re.compile(rf"[{CJK}]{{1,30}}{_AGENCY_END}")
+_LETTERHEAD = re.compile(rf"^(?P<org>[{CJK}]{{2,30}}{_AGENCY_END})文件$", re.MULTILINE)
+_HEADING = re.compile(rf"^(?P<org>[{CJK}]{{2,40}}?{_AGENCY_END})\n?(?:关于|{ISSUE_VERB}《)", re.MULTILINE)
+_SEAL = r"(?:[（(][^）)\n]{0,3}(?:代章|盖章|印章|章)[）)][ \t]*\n)?"
+_SIGNATURE = re.compile(
+    rf"^[ \t]*(?P<org>[{CJK}]{{2,40}}{_AGENCY_END})[ \t]*\n{_SEAL}[ \t]*(?:{DATE.pattern}|(?:19|20)\d{{6}}[ \t]*$)",
+    re.MULTILINE)
+_BREADCRUMB = re.compile(r"^[^\n]*(?:首页|位置)[^\n]*>[^\n]*$", re.MULTILINE)
 _SHORT_FORMS = (("卫生健康委", "卫生健康委员会"), ("卫健委", "卫生健康委员会"),
-                ("卫生计生委", "卫生和计划生育委员会"))
+                ("卫生计生委", "卫生和计划生育委员会"), ("区政府", "区人民政府"), ("县政府", "县人民政府"),
+                ("市政府", "市人民政府"), ("省政府", "省人民政府"))
 _LEVEL_CHAR = {"province": "省", "municipality": "市", "city": "市", "county": "区县"}
 
 
@@ -162,36 +94,61 @@ def _expand_agency(org: str, region: regions.Region | None) -> str:
             break
     if region is None:
         return org
-    if org[0] in "省市区县" and org[0] in _LEVEL_CHAR.get(region.level, ""):
+    if org.startswith("自治区") and region.level == "province" and region.name.endswith("自治区"):
+        org = region.name + org[3:]  # 自治区卫生健康委员会 → 新疆维吾尔自治区卫生健康委员会
+    elif org[0] in "省市区县" and org[0] in _LEVEL_CHAR.get(region.level, ""):
         org = region.name + org[1:]
-    named = regions.find_in(org, within=region.province)
-    # Districts of the four municipalities carry the municipality in their official names
-    # (上海市青浦区卫生健康委员会); other counties and cities go by their own name.
-    if named and named[0].level == "county" and named[0].parent in regions.MUNICIPALITIES:
-        org = named[0].parent + org
+    elif region.level in _LEVEL_CHAR and org.startswith(region.name.removesuffix("市")) and not org.startswith(region.name):
+        org = region.name + org[len(region.name) - 1:]  # 湖州卫生健康委 → 湖州市…
+    names = regions.names_in(org[:12])
+    if names and names[0] == region.name and region.level == "county" and region.parent in regions.MUNICIPALITIES:
+        # Districts of the four municipalities carry the municipality in their official names
+        # (上海市青浦区卫生健康委员会); other counties and cities go by their own name.
+        org = region.parent + org
     return org
 
 
-def _issuer_candidates(text: str, head: str, fields: dict[str, str], title: str | None) -> list[str]:
+def _is_agency(value: str) -> str | None:
+    m = _AGENCY.match(value)
+    if not m or value in config()["not_issuers"]:
+        return None
+    return m.group()
+
+
+def _issuer_candidates(text: str, head: str, lines: list[str], fields: dict[str, list[str]],
+                       title: str | None) -> list[str]:
     found = []
-    for pattern in (_LETTERHEAD, _HEADING):
-        m = pattern.search(head)
+    m = _LETTERHEAD.search(head)
+    if m:
+        found.append(m.group("org"))
+    for line in [*field_values(fields, "title"), head]:
+        m = _HEADING.search(line)
         if m:
             found.append(m.group("org"))
+            break
     found += [m.group("org") for m in _SIGNATURE.finditer(text)]
-    if fields.get("发布机构"):
-        m = _AGENCY.match(fields["发布机构"])
-        if m:
-            found.append(m.group())
+    for value in field_values(fields, "issuer"):
+        org = _is_agency(value)
+        if org:
+            found.append(org)
     if title:
         # An agency inside a title (上海市卫生健康委员会2022年工作要点) must be named by its
         # jurisdiction; a bare 局/委 there is usually part of another word (布局).
         for m in _AGENCY.finditer(title):
             org = m.group()
-            if org[0] in "省市区县" or regions.find_in(org[:6]):
+            if org[0] in "省市区县" or regions.names_in(org[:8]) or _short_region(org):
                 found.append(org)
                 break
+    for crumb in _BREADCRUMB.findall(head):
+        for part in re.split(r">+|»", crumb):
+            org = _is_agency(part.strip())
+            if org and org == part.strip() and regions.names_in(org):
+                found.append(org)
     return found
+
+
+def _is_national(org: str | None) -> bool:
+    return org is not None and org.startswith(tuple(config()["national_issuers"]))
 
 
 def _infer_issuer(region: regions.Region, title: str | None) -> str | None:
@@ -207,88 +164,224 @@ def _infer_issuer(region: regions.Region, title: str | None) -> str | None:
         return f"{region.name}卫生健康委员会"
     return None
 
-
 # ---------------------------------------------------------------- regions
-
-def _home_province(text: str) -> str | None:
-    """The province-level unit the document mentions most (by full name or alias)."""
-    names, scan = _province_surfaces()
-    # One regex pass finds the few provinces present; only those are counted exactly.
-    present = {names[m.group()] for m in scan.finditer(text)}
-    counts: Counter[str] = Counter()
-    for p in regions.provinces():
-        if p.name in present:
-            counts[p.name] = sum(text.count(s) for s in (p.name, *p.aliases) if len(s) >= 2)
-    if not counts:
-        return None
-    name, n = counts.most_common(1)[0]
-    return name if n else None
-
-
-@cache
-def _province_surfaces() -> tuple[dict[str, str], re.Pattern]:
-    names = {s: p.name for p in regions.provinces() for s in (p.name, *p.aliases) if len(s) >= 2}
-    return names, re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
-
-
-def _region_from(strings: list[str | None], home: str | None) -> regions.Region | None:
-    for s in strings:
-        if not s:
-            continue
-        found = [r for r in regions.find_in(s, within=home) if r.level != "town"]
-        if found:
-            return max(found, key=lambda r: _SPECIFICITY[r.level])
-    return None
-
 
 _SPECIFICITY = {"province": 0, "municipality": 0, "city": 1, "county": 2}
 
 
+@cache
+def _top_surfaces() -> tuple[dict[str, list[regions.Region]], re.Pattern]:
+    """Names and two-character-plus aliases of provinces and prefecture-level cities."""
+    names: dict[str, list[regions.Region]] = {}
+    for surface, found in regions.all_names(towns=False).items():
+        tops = [r for r in found if r.level in ("province", "municipality", "city")]
+        if tops and len(surface) >= 2:
+            names[surface] = tops
+    firsts = "".join(re.escape(ch) for ch in sorted({name[0] for name in names}))
+    return names, re.compile(f"(?=[{firsts}]){alternation(names)}")  # a trie, behind a first-character class
+
+
+def _mentioned_most(text: str) -> tuple[regions.Region | None, regions.Region | None]:
+    """The province-level unit and the prefecture-level city the text names most."""
+    names, scan = _top_surfaces()
+    counts: Counter[regions.Region] = Counter()
+    for m in scan.finditer(text):
+        found = names[m.group()]
+        if len(found) == 1:
+            counts[found[0]] += 1
+    province = next((r for r, _ in counts.most_common() if r.parent is None), None)
+    city = next((r for r, _ in counts.most_common() if r.level == "city"
+                 and (province is None or r.province == province.name)), None)
+    return province, city
+
+
+def _settle(options: list[regions.Region], home) -> tuple[regions.Region | None, list[regions.Region]]:
+    """One division among several of the same name: the one inside a unit the text names;
+    else the one with the larger parent (a district of a municipality, a provincial capital's).
+    Returns it and the others that it might have been."""
+    if len(options) <= 1:
+        return (options[0] if options else None), []
+    for unit in home():
+        inside = [r for r in options if r.province == unit.name or r.parent == unit.name]
+        if len(inside) == 1:
+            return inside[0], []
+    ranked = sorted(options, key=lambda r: (r.parent not in regions.MUNICIPALITIES, r.code or ""))
+    return ranked[0], ranked[1:]
+
+
+def _regions_named(s: str, home) -> tuple[list[regions.Region], list[regions.Region]]:
+    """Divisions named in full in ``s``, each earlier one narrowing the next; and the doubts.
+    ``home()``: the units the text names most, asked only when a name is ambiguous."""
+    out: list[regions.Region] = []
+    doubts: list[regions.Region] = []
+    for name in regions.names_in(s):
+        options = [r for r in regions.candidates(name) if r.level != "town"]
+        if out:
+            inside = [r for r in options if r.province == out[-1].province]
+            options = inside or options
+        region, others = _settle(options, home)
+        if region is not None:
+            out.append(region)
+            doubts += others
+    return out, doubts
+
+
+def _short_region(org: str) -> regions.Region | None:
+    """湖州卫生健康委 → 湖州市: a division's short name opening an agency's name."""
+    for n in (4, 3, 2):
+        region = regions.lookup(org[:n])
+        if region is not None and region.level in ("province", "municipality", "city", "county") and org[:n] != region.name:
+            if org[n:n + 1] not in "省市区县":
+                return region
+    return None
+
+
+def _number_region(doc_number: str | None, home: regions.Region | None) -> regions.Region | None:
+    """浙卫发 → 浙江省 (a province's one-character 简称); 湖卫健发 → 湖州市, the one city of the
+    province the text names whose short name starts with that character."""
+    if not doc_number:
+        return None
+    first = doc_number[0]
+    province = regions.province_abbreviations().get(first)
+    if province:
+        return regions.lookup(province)
+    if home is None:
+        return None
+    names, _ = _top_surfaces()
+    cities = {r for surface, found in names.items() if surface[0] == first
+              for r in found if r.level == "city" and r.province == home.name}
+    return next(iter(cities)) if len(cities) == 1 else None
+
+
+def _first_full_body(text: str, home) -> regions.Region | None:
+    """The division of the first body named in full in the text (青海省卫生健康委员会 …)."""
+    for m in _AGENCY.finditer(text[:_HEAD_CHARS * 2]):
+        found, _ = _regions_named(m.group(), home)
+        if found:
+            return max(found, key=lambda r: _SPECIFICITY[r.level])
+    return None
+
 # ---------------------------------------------------------------- main
+
 
 def extract_metadata(doc: Document, structure: Structure) -> PlanMeta:
     text = doc.text
-    body_start = structure.parts[0].start if structure.parts else (
-        structure.tasks[0].start if structure.tasks else len(text))
+    outline = [s.start for s in (*structure.parts[:1], *structure.tasks[:1]) if s.kind != "paragraph"]
+    body_start = min(outline, default=len(text))
     # The head (letterhead, transmittal, title) precedes the numbered body; a document with
     # no numbered body gets a bounded head so that headings deep inside are not titles.
-    head = text[: body_start if body_start < len(text) else 1500]
-    fields = _fields(head)
+    head = _head(doc, body_start if body_start < len(text) else _HEAD_CHARS)
+    fields = header_fields(head)
+    lines = joined_lines(head)
     meta = PlanMeta()
 
-    title = _find_title(text, head)
-    home = _home_province(text)
-    candidates = _issuer_candidates(text, head, fields, title)
-    region = _region_from([title, *candidates], home)
-    if region is None and home and candidates and candidates[0][0] in "省市":
-        # 省卫生健康委员会 / 市卫健委 with no region named anywhere else: the province-level
-        # unit the text keeps mentioning is the jurisdiction.
-        top = regions.lookup(home)
-        if top is not None and (candidates[0][0] == "省") == (top.level == "province"):
-            region = top
+    title = find_title(lines, head, fields)
+    candidates = _issuer_candidates(text, head, lines, fields, title)
+    meta.issued = _issued(text, head, fields)
+    meta.doc_number = _doc_number(head, fields)
 
-    meta.year = _year_of(title) or _body_year(text, structure)
+    counted: list = []
+
+    def most() -> tuple[regions.Region | None, regions.Region | None]:  # (province, city) the text names most: counted once, and only if asked
+        if not counted:
+            counted.append(_mentioned_most(text))
+        return counted[0]
+
+    def home() -> list[regions.Region]:
+        return [r for r in most()[::-1] if r is not None]
+
+    region: regions.Region | None = None
+    doubts: list[regions.Region] = []
+    # A central body's document is national even where its title names a province
+    # (国家卫生健康委关于支持浙江省…的意见).
+    national = candidates[0] if candidates and _is_national(candidates[0]) else None
+    for s in (title, *candidates) if national is None else ():
+        if s:
+            found, doubts = _regions_named(s, home)
+            if found:
+                region = max(found, key=lambda r: _SPECIFICITY[r.level])
+                break
+    if national is None and region is None and meta.doc_number and meta.doc_number.startswith(
+            config()["national_number_prefix"]):
+        national = candidates[0] if candidates else ""
+    if region is None and national is None:
+        region = (next(filter(None, (healthy_x_region(s) or _short_region(s) for s in (title, *candidates) if s)), None)
+                  or _number_region(meta.doc_number, most()[0]))
+    if region is None and national is None and title and healthy_x_region(title) is None and "健康中国" in title:
+        national = ""
+    if region is None and national is None:
+        region = _fallback_region(candidates, *most(), text, home)
+
+    meta.year, period, meta.summarised_year = title_years(title, meta.issued)
+    if meta.year is None:
+        meta.year = body_year(text, structure)
+    meta.period = f"{period[0]}-{period[1]}" if period else None
     if title is None and meta.year and region and _looks_like_work_plan(text, structure):
         # No title is printed (a bare body), but the body is plainly the annual work plan of
         # the region's health administration: name it the way such plans are titled.
         title = f"{meta.year}年{region.name}卫生健康工作要点"
     meta.title = title
+    meta.doc_type = doc_type_of(title)
 
     if candidates:
         meta.issuer = _expand_agency(candidates[0], region)
     elif region is not None:
         meta.issuer = _infer_issuer(region, title)
 
-    if region is not None:
+    if national is not None:
+        meta.level = NATIONAL
+        meta.region = config()["country"]
+    elif region is not None:
         meta.region = region.name
         meta.level = regions.plan_level(region)
         meta.province = region.province
         meta.parent_region = region.parent  # None for provinces and the four municipalities
         meta.region_code = region.code
-
-    meta.issued = _issued(text, fields)
-    meta.doc_number = _doc_number(head, fields)
+        meta.region_doubt = [_full_name(r) for r in doubts if r.name == region.name] or None
     return meta
+
+
+def _head(doc: Document, end: int) -> str:
+    """``text[:end]`` with the line breaks back where the original had a blank line: a page's
+    header row and the title under it are two lines even where normalising joined them."""
+    import numpy as np
+
+    end = min(end, len(doc.text))
+    offsets = np.frombuffer(doc.offsets, dtype=np.int64)[: end + 1]
+    gaps = np.flatnonzero(np.diff(offsets) > 2) + 1  # text[i] came from well after text[i-1]
+    cuts = [int(i) for i in gaps if i < end and doc.text[i - 1] != "\n" and doc.text[i] != "\n"
+            and doc.original.count("\n", int(offsets[i - 1]) + 1, int(offsets[i])) >= 2]
+    if not cuts:
+        return doc.text[:end]
+    pieces, last = [], 0
+    for i in cuts:
+        pieces.append(doc.text[last:i])
+        last = i
+    pieces.append(doc.text[last:end])
+    return "\n".join(pieces)
+
+
+def _full_name(region: regions.Region) -> str:  # 长春市朝阳区
+    return f"{region.parent or ''}{region.name}"
+
+
+def _fallback_region(candidates: list[str], province, city, text: str, home) -> regions.Region | None:
+    """Nothing names the jurisdiction in the head: a relative issuer (省卫生健康委, 市卫健委)
+    belongs to the unit of its level the text names most; else that province or city; else the
+    body the text first names in full."""
+    first = candidates[0][0] if candidates else ""
+    if candidates and candidates[0].startswith("自治区"):
+        first = "省"  # an autonomous region is a province-level unit
+    if first == "省" and province is not None and province.level == "province":
+        return province
+    if first == "市" and (city or (province if province and province.level == "municipality" else None)):
+        return city or province
+    if first and first in "区县":
+        body = _first_full_body(text, home)
+        return body if body is not None and body.level == "county" else None
+    if first:
+        return None
+    return city or province or _first_full_body(text, home)
 
 
 def _looks_like_work_plan(text: str, structure: Structure) -> bool:
@@ -299,24 +392,26 @@ def _looks_like_work_plan(text: str, structure: Structure) -> bool:
     return bool(re.match(r"\s*\d{4}年", opening)) and "卫生健康" in opening and "工作" in opening
 
 
-def _issued(text: str, fields: dict[str, str]) -> str | None:
-    signed = list(_DATE_LINE.finditer(text))
+def _issued(text: str, head: str, fields: dict[str, list[str]]) -> str | None:
+    # A date on a line of its own, but not a field's value under its label (发布时间：\n2019年9月29日).
+    signed = [m for m in DATE_LINE.finditer(text) if not text[max(0, m.start() - 4):m.start()].rstrip("\n").endswith(("：", ":"))]
     candidates = [m for m in signed if not m.group("print")]  # signature, not 印发 (printing) date
-    for label in ("公开日期", "成文日期", "发文日期", "印发日期"):
-        candidates += [m for m in (_ISO.search(fields.get(label, "")), _DATE.search(fields.get(label, ""))) if m]
+    candidates += list(EIGHT.finditer(head)) + list(SPEECH_DATE.finditer(head))
+    for value in field_values(fields, "signed"):
+        candidates += [m for m in (ISO.search(value), DATE.search(value)) if m]
     candidates += [m for m in signed if m.group("print")]
-    for label in ("发布日期", "发布时间"):  # when a website posted it: the last resort
-        candidates += [m for m in (_ISO.search(fields.get(label, "")), _DATE.search(fields.get(label, ""))) if m]
-    return next((iso for iso in map(_iso, candidates) if iso), None)
+    for value in field_values(fields, "posted"):  # when a website posted it: the last resort
+        candidates += [m for m in (ISO.search(value), DATE.search(value)) if m]
+    return next((iso for iso in map(iso, candidates) if iso), None)
 
 
-def _doc_number(head: str, fields: dict[str, str]) -> str | None:
-    for label in ("文号", "发文字号", "发文号"):
-        m = _DOC_NUMBER.search(fields.get(label, ""))
+def _doc_number(head: str, fields: dict[str, list[str]]) -> str | None:
+    for value in field_values(fields, "number"):
+        m = DOC_NUMBER.search(value)
         if m:
             return m.group()
     for line in head.split("\n"):
-        m = _DOC_NUMBER.search(line)
+        m = DOC_NUMBER.search(line)
         # A number on a line of its own (letterhead) is this document's; one inside a
         # sentence cites another document.
         if m and len(line.strip()) - len(m.group()) <= 8:

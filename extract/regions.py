@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from policykg.extract.anchors import alternation
+from policykg.extract.datafiles import load_lexicon
 
-__all__ = ["Region", "lookup", "parents", "all_names", "plan_level", "find_in", "provinces", "full_name",
-           "division"]
+__all__ = ["Region", "lookup", "candidates", "parents", "all_names", "plan_level", "find_in", "names_in", "provinces",
+           "full_name", "division", "province_abbreviations"]
 
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _LEVEL_RANK = {"province": 0, "municipality": 0, "city": 1, "county": 2, "town": 3}
@@ -142,6 +143,13 @@ def _candidates(name: str) -> list[Region]:
     return []
 
 
+def candidates(name: str) -> list[Region]:
+    """Every division ``name`` may denote (full-name matches only, where there are any):
+    朝阳区 → the districts of 北京市 and of 长春市."""
+    found = _candidates(name)
+    return [r for r in found if r.name == name] or list(found)
+
+
 def _inside(region: Region, within: str) -> bool:
     """Is ``region`` (or one of its parents) the unit named ``within`` (full name or alias)?"""
     chain = [region, *parents(region)]
@@ -205,7 +213,8 @@ def provinces() -> tuple[Region, ...]:
 
 
 def plan_level(region: Region) -> str:
-    """province | municipality | district: the level a plan of this unit's government has."""
+    """province | municipality | district: the level a plan of this unit's government has
+    (the four municipalities are municipalities; county-level cities and counties, districts)."""
     if region.level == "province":
         return "province"
     if region.level in ("municipality", "city"):
@@ -221,6 +230,11 @@ def _scanner() -> re.Pattern[str]:
     names = [n for n, rs in _index().by_name.items()
              if any(r.name == n for r in rs) and len(n) >= 3]
     return re.compile(alternation(names))  # a trie: the longest name wherever one starts
+
+
+def names_in(text: str) -> list[str]:
+    """Full names of divisions (three characters or more) in ``text``, in order, ambiguous ones too."""
+    return [m.group() for m in _scanner().finditer(text)]
 
 
 def find_in(text: str, within: str | None = None) -> list[Region]:
@@ -257,3 +271,9 @@ def division(name: str) -> Region | None:
         if region is not None and full_name(region) == name:
             return region
     return None
+
+
+@cache
+def province_abbreviations() -> dict[str, str]:
+    """The standard one-character 简称 of the province-level units (沪 → 上海市), from data."""
+    return dict(load_lexicon("provinces.yml")["province_abbreviations"])

@@ -9,6 +9,10 @@ punctuation is canonical (``normalise``): a heading starts a line, ``1．`` read
   unnumbered paragraphs after a task belong to it. Which marker style numbers the tasks is
   decided per document: ``1.``/``1、`` if present, else ``（1）``; the other style then
   numbers sub-items and does not start tasks.
+* A part ``一、`` whose items are ``（一）`` (and no ``1.`` / ``（1）`` anywhere) has those items as
+  its tasks: eight ``（一）…（八）`` under one ``一、`` are eight tasks, not one heading.
+* A text with no numbered outline at all (web excerpts, summaries, reports) has its paragraphs
+  as its tasks (number ``""``, kind ``paragraph``), so every mention still has a unit.
 * Sentences end at 。！？； (with any closing quotes/brackets) or at a line end, so a sentence
   never crosses a task boundary. The first sentence of a task includes its number.
 """
@@ -19,13 +23,17 @@ from bisect import bisect_right
 
 from policykg.extract.document import Document, Section, Structure
 
-__all__ = ["parse_structure", "locate", "locator"]
+__all__ = ["parse_structure", "has_outline", "locate", "locator"]
 
 _NUM = "一二三四五六七八九十"
 _PART = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})、", re.MULTILINE)
 _PART_PAREN = re.compile(rf"^[ \t]*（([{_NUM}]{{1,3}})）", re.MULTILINE)
 _TASK_DOT = re.compile(r"^[ \t]*(\d{1,3})[.、](?!\d)", re.MULTILINE)
 _TASK_PAREN = re.compile(r"^[ \t]*（(\d{1,3})）", re.MULTILINE)
+# A paragraph unit of an outline-less text: a line that reads as prose (a sentence end in it, or
+# long enough), not a page-header field or a short title line.
+_PARAGRAPH = re.compile(r"^[ \t]*(?=[^\n]*[。；！？]|[^\n]{40})[^\n]{12,}$", re.MULTILINE)
+_PARAGRAPH_HEADLINE = 30  # characters of a paragraph kept as its Task's name
 # Closing block: an optional signer line, then a date line (2025年3月3日 / 二〇二五年三月三日).
 _DATE_LINE = re.compile(
     r"^[ \t]*(?:\d{4}|[〇零一二三四五六七八九○Ｏ]{4})年[\d一二三四五六七八九十]{1,3}月"
@@ -81,6 +89,12 @@ def parse_structure(doc: Document) -> Structure:
     tasks = list(task_re.finditer(text))
     if parts:  # numbered lines above the first part belong to the transmittal letter
         tasks = [m for m in tasks if m.start() > parts[0].start()]
+    if parts and not tasks and parts[0].re is _PART:
+        # 一、 with （一） items and nothing numbered below them: the items are the tasks.
+        tasks = [m for m in _PART_PAREN.finditer(text, parts[0].start())]
+        task_re = _PART_PAREN
+    if not parts and not tasks:
+        return _paragraph_structure(text)
     first = min([m.start() for m in parts[:1] + tasks[:1]], default=len(text))
     tail = _tail_start(text, first, task_re) if first < len(text) else len(text)
     parts = [m for m in parts if m.start() < tail]
@@ -91,14 +105,37 @@ def parse_structure(doc: Document) -> Structure:
     structure = Structure()
     structure.parts = _sections("part", parts, part_starts + [tail], text)
     structure.tasks = _sections("task", tasks, sorted(task_starts + part_starts + [tail]), text)
-    structure.sentences = []
+    structure.sentences = _sentences(text)
+    return structure
+
+
+def _paragraph_structure(text: str) -> Structure:
+    """No numbered outline: each prose paragraph is a unit (a Task of the lexical layer)."""
+    structure = Structure()
+    for m in _PARAGRAPH.finditer(text):
+        start, end = _strip(text, *m.span())
+        headline = text[start:end]
+        cut = _HEADLINE_END.search(headline)
+        headline = headline[: cut.start() if cut else len(headline)][:_PARAGRAPH_HEADLINE]
+        structure.tasks.append(Section("paragraph", start, end, number="", headline=headline))
+    structure.sentences = _sentences(text)
+    return structure
+
+
+def has_outline(structure: Structure) -> bool:
+    """Numbered parts or tasks, not only the paragraph units of an outline-less text."""
+    return bool(structure.parts) or any(t.kind != "paragraph" for t in structure.tasks)
+
+
+def _sentences(text: str) -> list[Section]:
+    sentences = []
     for m in _SENTENCE.finditer(text):
         start, end = m.span()
         if text[start].isspace() or text[end - 1].isspace():  # rare: normalised text has few spaces
             start, end = _strip(text, start, end)
         if start < end:  # not whitespace only
-            structure.sentences.append(Section("sentence", start, end))
-    return structure
+            sentences.append(Section("sentence", start, end))
+    return sentences
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

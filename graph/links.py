@@ -1,10 +1,11 @@
 """Relationships that connect plans to each other and place entities in the world.
 
 - Region hierarchy: (:Region)-[:PART_OF]->(:Region) from the administrative-division dataset,
-  and the plans' jurisdictions (:Plan)-[:COVERS]->(:Region).
+  the province-level units PART_OF the country (schema.COUNTRY), and the plans' jurisdictions
+  (:Plan)-[:COVERS]->(:Region) (a national plan covers the country).
 - (:Plan)-[:ISSUED_BY]->(:Agency).
 - (lower:Plan)-[:ALIGNS_WITH {shared, score, implemented}]->(higher:Plan) for plans of a parent
-  jurisdiction: the initiatives both mention, their share of the smaller plan's initiatives, and
+  jurisdiction (national plans are above every other): the initiatives both mention, their share of the smaller plan's initiatives, and
   those of them the lower plan commits to carrying out (IMPLEMENTS).
 - Regional groupings (data/groupings.yml): (member:Region)-[:PART_OF]->(grouping:Region).
 - (:Hospital)-[:BRANCH_OF]->(:Hospital): X医院Y分院 / X医院Y院区 → X医院.
@@ -15,8 +16,8 @@
   is about the Healthy-X programme (健康上海行动).
 - (:Plan)-[:IMPLEMENTS {sentences}]->(:Program|:Regulation) for mentions extraction marked
   ``implements`` (the sentence commits to carrying the initiative out: 落实, 贯彻, 实施 …).
-- Diffusion: every Program, Regulation and Event node gets ``first_year_province``,
-  ``first_year_municipality`` and ``first_year_district``: the earliest year of a plan of that
+- Diffusion: every Program, Regulation and Event node gets ``first_year_national``,
+  ``first_year_province``, ``first_year_municipality`` and ``first_year_district``: the earliest year of a plan of that
   level that mentions it (absent when no plan of the level does). ``cypher/queries/
   healthy_x_diffusion.cypher`` reads them and the plans behind them.
 """
@@ -43,6 +44,14 @@ def region_node(graph: nx.MultiDiGraph, region: regions.Region) -> str:
     return node
 
 
+def country_node(graph: nx.MultiDiGraph) -> str:
+    node = f"Region:{schema.COUNTRY}"
+    if node not in graph:
+        graph.add_node(node, label="Region", name=schema.COUNTRY, aliases=[schema.COUNTRY], rules=["division"])
+    graph.nodes[node].update(level=schema.COUNTRY_LEVEL)
+    return node
+
+
 def add_region_hierarchy(graph: nx.MultiDiGraph) -> None:
     """Every Region node the dataset knows gets a PART_OF chain up to its province."""
     for _, data in list(graph.nodes(data=True)):
@@ -52,7 +61,8 @@ def add_region_hierarchy(graph: nx.MultiDiGraph) -> None:
         while region is not None:
             child = region_node(graph, region)
             parent = next(iter(regions.parents(region)), None)
-            if parent is None:
+            if parent is None:  # a province-level unit: part of the country
+                graph.add_edge(child, country_node(graph), key=schema.PART_OF)
                 break
             parent_node = region_node(graph, parent)
             if child != parent_node:
@@ -64,7 +74,9 @@ def add_plan_context(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None
     for plan in plans:
         pid = plan_id(plan)
         meta = plan.meta
-        region = regions.lookup(meta.region, within=meta.province) if meta.region else None
+        if meta.level == "national":
+            graph.add_edge(pid, country_node(graph), key=schema.COVERS)
+        region = regions.lookup(meta.region, within=meta.province) if meta.region and meta.level != "national" else None
         if region:
             graph.add_edge(pid, region_node(graph, region), key=schema.COVERS)
         if meta.issuer:
@@ -83,7 +95,7 @@ def add_alignment(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None:
     """A plan aligns with the plans of the jurisdictions above it, through shared initiatives."""
     metas = {plan_id(p): p.meta for p in plans}
     for lower, meta in metas.items():
-        above = {meta.parent_region, meta.province} - {None, meta.region}
+        above = {meta.parent_region, meta.province, schema.COUNTRY if meta.level != "national" else None} - {None, meta.region}
         mine = _initiatives(graph, lower)
         for higher, other in metas.items():
             if higher == lower or other.region not in above:

@@ -46,8 +46,11 @@ def add_plan(graph: nx.MultiDiGraph, plan: ExtractedPlan) -> str:
         issuer=meta.issuer or "", level=meta.level or "", region=meta.region or "",
         parent_region=meta.parent_region or "", region_code=meta.region_code or "",
         year=meta.year, issued=meta.issued or "", doc_number=meta.doc_number or "",
+        doc_type=meta.doc_type or "", period=meta.period or "", summarised_year=meta.summarised_year,
         file=plan.document.name, encoding=plan.document.encoding,
     )
+    if meta.region_doubt:  # the other divisions the region's name may denote
+        graph.nodes[pid]["region_doubt"] = list(meta.region_doubt)
     _add_structure(graph, plan, pid)
     _add_mentions(graph, plan, pid)
     return pid

@@ -295,7 +295,7 @@ def render_guide(library: list[Query] | None = None) -> str:
     rank = {name: i for i, name in enumerate(GUIDE_ORDER)}
     library = sorted(library, key=lambda q: (rank.get(q.name, len(rank)), q.name))
     slides = [_slide("policykg: Chinese health plans as a graph", (
-        "<p>Plans (<code>:Plan</code>, level province / municipality / district) mention hospitals, agencies, "
+        "<p>Plans (<code>:Plan</code>, level national / province / municipality / district; doc_type work_plan, summary_and_plan, five_year_plan …) mention hospitals, agencies, "
         "programs, regulations, regions, events and organisations; every <code>MENTIONS</code> keeps the "
         "sentences it came from. Lower-level plans <code>ALIGNS_WITH</code> their parent plans.</p>"
         "<p>Each following slide is one question of the query library <code>cypher/queries/</code> "

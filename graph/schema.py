@@ -31,11 +31,15 @@ ABOUT = "ABOUT"  # (:Regulation)-[:ABOUT]->(:Program): 《健康上海行动(201
 REL_TYPES = (MENTIONS, HAS_PART, HAS_TASK, PART_OF, COVERS, ISSUED_BY, IMPLEMENTS, ALIGNS_WITH,
              BRANCH_OF, EDITION_OF, ABOUT)
 
-LEVELS = ("province", "municipality", "district")
-LEVEL_RANK = {"province": 0, "municipality": 1, "district": 2}
+# Plan levels, highest first. National documents (国务院, 国家卫生健康委, 健康中国行动推进委员会 …)
+# cover the COUNTRY Region, which the province-level units are PART_OF.
+LEVELS = ("national", "province", "municipality", "district")
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+COUNTRY = "中华人民共和国"
+COUNTRY_LEVEL = "country"  # the level property of the COUNTRY Region node
 # Diffusion: Program, Regulation and Event nodes carry the first year a plan of each level
 # mentions them (graph/links.py add_diffusion); absent when no plan of that level does.
-FIRST_YEAR = {level: f"first_year_{level}" for level in ("province", "municipality", "district")}
+FIRST_YEAR = {level: f"first_year_{level}" for level in LEVELS}
 # Region nodes of regional groupings (data/groupings.yml: 长三角 …) have this level; their members
 # are PART_OF them.
 GROUPING_LEVEL = "grouping"

@@ -35,6 +35,8 @@ COLORS = {
     "EventSeries": "#C39BD3",
 }
 SIZES = {"Plan": 32, "Part": 8, "Task": 6}
+# A plan's star grows with its level: the nation's above a province's above a district's.
+PLAN_SIZES = {"national": 44, "province": 38, "municipality": 32, "district": 26}
 HIDDEN_BY_DEFAULT = ("Part", "Task")
 _SKIP_PROPS = {"label", "encoding"}
 MAX_SENTENCES = 6
@@ -77,6 +79,9 @@ def graph_data(graph: nx.MultiDiGraph, lexical: bool = True) -> dict:
             "aliases": [a for a in data.get("aliases", []) if a != data.get("name")],
             "plans": len(plans), "props": props, "evidence": evidence, "mentions": mentions[:80],
             "mention_count": len(mentions),
+            **({"size": PLAN_SIZES.get(data.get("level"), SIZES[label]),
+                "kind": " · ".join(str(data[k]) for k in ("level", "doc_type") if data.get(k))}
+               if label == schema.PLAN else {}),
         })
     for u, v, key, data in graph.edges(keys=True, data=True):
         if u in keep and v in keep:
@@ -184,10 +189,10 @@ _TEMPLATE = r"""<!DOCTYPE html>
   function color(label) { return DATA.colors[label] || "#999"; }
 
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
-    var size = DATA.sizes[n.label] || (8 + 5 * Math.min(n.plans, 5));
+    var size = n.size || DATA.sizes[n.label] || (8 + 5 * Math.min(n.plans, 5));
     return {
       id: n.id, label: n.name.length > 18 ? n.name.slice(0, 17) + "…" : n.name, group: n.label,
-      title: n.label + ": " + n.name, size: size, shape: n.label === "Plan" ? "star" : "dot",
+      title: n.label + (n.kind ? " (" + n.kind + ")" : "") + ": " + n.name, size: size, shape: n.label === "Plan" ? "star" : "dot",
       color: {background: color(n.label), border: color(n.label),
               highlight: {background: "#FFD166", border: "#222"}},
       font: {size: n.label === "Plan" ? 18 : 12, color: "#222"}

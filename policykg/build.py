@@ -7,6 +7,9 @@ what was done) and every other file is still built; a file that is no plan
 ``extract_files`` can spread extraction over ``workers`` processes (``runtime.map_chunks``):
 the spaCy pipeline is built once, before the fork, and the plans come back in input order, so
 the graph is the same whatever the number of workers.
+
+An outline is not required: web excerpts, summaries and reports often have one heading or
+none, and their paragraphs become the units that numbered tasks are (``structure``).
 """
 from __future__ import annotations
 
@@ -18,10 +21,9 @@ import networkx as nx
 
 from policykg import runtime
 from policykg.extract.document import Entity, ExtractedPlan
-from policykg.extract.gate import check_structure, check_text
+from policykg.extract.gate import check_text
 from policykg.extract.pipeline import build_nlp, extract
 from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile, read_document
-from policykg.extract.structure import parse_structure
 from policykg.graph.links import link
 from policykg.graph.model import build_graph
 from policykg.resolve.resolver import resolve
@@ -64,12 +66,9 @@ def input_files(paths: list[str | Path]) -> list[Path]:
 
 def extract_file(path: Path, max_size: int | None = DEFAULT_MAX_SIZE, require_plan: bool = True) -> ExtractedPlan:
     document = read_document(path, max_size=max_size)
-    structure = None
     if require_plan:
         check_text(document)
-        structure = parse_structure(document)
-        check_structure(structure)
-    return extract(document, structure=structure)
+    return extract(document)
 
 
 def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> ExtractedPlan | Problem:

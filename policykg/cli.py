@@ -15,6 +15,7 @@ import click
 
 from policykg import build as build_lib
 from policykg import runtime
+from policykg.extract.structure import has_outline
 from policykg.graph import model, writers
 
 
@@ -108,9 +109,9 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
     """Extract, resolve and link the plans in PATHS; write the graph to --out.
 
     PATHS are files or folders (searched recursively) of .txt, .html/.htm, .docx and .pdf
-    plans. A file that cannot be read or is not a plan (a plan has at least 200 Chinese
-    characters, mostly Chinese text, and at least 2 numbered headings: 一、 / 1. / （1）)
-    gets one line on stderr and is skipped; the rest are built. Exit status: 0 all files
+    documents. A file that cannot be read or is not a Chinese document (at least 200 Chinese
+    characters, mostly Chinese text) gets one line on stderr and is skipped; the rest are
+    built, with or without a numbered outline. Exit status: 0 all files
     built, 1 some files skipped (or none could be read), 2 --strict and some file failed
     (nothing written).
     """
@@ -151,6 +152,9 @@ def _print_summary(result, out_dir: Path, files_written: int, files: int | None 
     s = model.summary(result.graph)
     files = files if files is not None else len(result.plans) + len(result.problems)
     click.echo(f"plans: {len(result.plans)}  problems: {len(result.problems)}  (files: {files})")
+    no_outline = sum(1 for plan in result.plans if not has_outline(plan.structure))
+    if no_outline:
+        click.echo(f"  {no_outline} without a numbered outline (their paragraphs are the units)")
     if not quiet:
         for plan in result.plans[:plans_listed]:
             m = plan.meta
@@ -250,8 +254,11 @@ def extract_cmd(paths, fmt):
               help="Folder with seeds.json, documents.json (and shared_initiatives.json).")
 @click.option("--seeds", "seeds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of the annotated plans (default: GOLD/../seeds).")
+@click.option("--dev", "dev_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of more texts (docs/*.txt) with their documents.json: their metadata is scored "
+                   "per field next to the seeds' (default: GOLD/../dev where it exists).")
 @click.option("--show", default=0, show_default=True, help="Also print up to N misses and false hits per label.")
-def eval(gold_dir, seeds_dir, show):
+def eval(gold_dir, seeds_dir, dev_dir, show):
     """Score extraction, canonical names, metadata and cross-plan links against gold annotations."""
     from policykg import evaluate
 
@@ -261,7 +268,14 @@ def eval(gold_dir, seeds_dir, show):
     if missing:
         raise click.ClickException(f"annotated plans not found: {', '.join(missing)}")
     result = build_lib.build(files)
-    click.echo(evaluate.report(result, gold_dir, show=show))
+    if dev_dir is None and (gold_dir.parent / "dev" / "documents.json").is_file():
+        dev_dir = gold_dir.parent / "dev"
+    dev = None
+    if dev_dir is not None:
+        if not (dev_dir / "documents.json").is_file():
+            raise click.ClickException(f"{dev_dir}: no documents.json")
+        dev = (build_lib.build([dev_dir / "docs" if (dev_dir / "docs").is_dir() else dev_dir]), dev_dir)
+    click.echo(evaluate.report(result, gold_dir, show=show, dev=dev))
 
 
 @cli.command()

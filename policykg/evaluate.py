@@ -20,6 +20,8 @@ from policykg.resolve.names import clean
 _WRAP = {"《": "》", "〈": "〉", "“": "”", '"': '"', "'": "'", "‘": "’", "「": "」", "『": "』"}
 LINK_LABELS = {"Program", "Regulation", "Plan", "Event"}
 META_FIELDS = ("title", "issuer", "level", "region", "parent_region", "year", "issued", "doc_number")
+# The fields every gold documents.json has, scored per field for each set of documents.
+CORE_META_FIELDS = ("title", "issuer", "level", "region", "year")
 
 
 def norm(s: str | None) -> str:
@@ -131,19 +133,56 @@ def predictions(result) -> dict[str, set[tuple[str, str, str]]]:
     return out
 
 
-def metadata_rows(result, gold_dir: Path) -> list[tuple[str, str, object, object]]:
+def metadata_rows(result, gold_dir: Path, fields: tuple[str, ...] = META_FIELDS) -> list[tuple[str, str, object, object]]:
+    """(document, field, gold, predicted) for each field the gold has; documents the build
+    skipped count with every field None."""
     path = Path(gold_dir) / "documents.json"
     if not path.exists():
         return []
     gold = json.loads(path.read_text(encoding="utf-8"))
+    metas = {plan.document.name: plan.meta for plan in result.plans}
+    built = set(metas) | {Path(p.path).name for p in getattr(result, "problems", [])}
     rows = []
-    for plan in result.plans:
-        expected = gold.get(plan.document.name)
-        if not expected:
-            continue
-        for f in META_FIELDS:
-            rows.append((plan.document.name, f, expected.get(f), getattr(plan.meta, f)))
-    return rows
+    for name, expected in sorted(gold.items()):
+        if name not in built:
+            continue  # not part of this build
+        meta = metas.get(name)
+        for f in fields:
+            if f in expected:
+                rows.append((name, f, expected, getattr(meta, f) if meta else None))
+    return [(name, f, _gold_value(f, expected), got) for name, f, expected, got in rows]
+
+
+def _gold_value(field: str, expected: dict):
+    # A title the excerpt never prints is right when none is predicted.
+    if field == "title" and expected.get("title_in_text") is False:
+        return None
+    return expected[field]
+
+
+def meta_right(field: str, want, got) -> bool:
+    """Strings compare as the mention scorer compares them (NFKC, spaces, dashes)."""
+    if isinstance(want, str) and isinstance(got, str):
+        return norm(want) == norm(got)
+    return want == got
+
+
+def metadata_table(sets: list[tuple[str, list[tuple[str, str, object, object]]]],
+                   fields: tuple[str, ...] = CORE_META_FIELDS) -> list[str]:
+    """Fields right per field, one column per set of documents (seeds, dev …) and all together."""
+    names = [name for name, _ in sets] + (["all"] if len(sets) > 1 else [])
+    columns = {name: rows for name, rows in sets}
+    if len(sets) > 1:
+        columns["all"] = [row for _, rows in sets for row in rows]
+    lines = ["metadata (fields right)", f"{'field':14}" + "".join(f"{n:>14}" for n in names)]
+    for f in fields:
+        cells = []
+        for name in names:
+            rows = [r for r in columns[name] if r[1] == f]
+            right = sum(meta_right(f, want, got) for _, _, want, got in rows)
+            cells.append(f"{right}/{len(rows)} {right / len(rows):.0%}" if rows else "-")
+        lines.append(f"{f:14}" + "".join(f"{c:>14}" for c in cells))
+    return lines
 
 
 def _table(scores: Scores, title: str) -> list[str]:
@@ -165,7 +204,9 @@ def _errors(scores: Scores, show: int) -> list[str]:
     return lines
 
 
-def report(result, gold_dir: Path, show: int = 0) -> str:
+def report(result, gold_dir: Path, show: int = 0, dev: tuple | None = None) -> str:
+    """The seeds' scores; ``dev`` = (a build of the dev texts, their folder with documents.json)
+    adds their metadata, per field, next to the seeds'."""
     gold = load_gold(gold_dir)
     pred = predictions(result)
     surface = score_mentions(gold, pred)
@@ -175,9 +216,19 @@ def report(result, gold_dir: Path, show: int = 0) -> str:
     lines += _table(canon, "canonical (distinct canonical, label per document)") + _errors(canon, show)
     meta = metadata_rows(result, gold_dir)
     if meta:
-        right = sum(1 for *_, want, got in meta if want == got)
+        right = sum(1 for _, field, want, got in meta if meta_right(field, want, got))
         lines += ["", f"metadata: {right}/{len(meta)} fields right"]
-        lines += [f"  wrong {doc[:3]} {field}: want {want!r} got {got!r}" for doc, field, want, got in meta if want != got]
+        lines += [f"  wrong {doc[:3]} {field}: want {want!r} got {got!r}" for doc, field, want, got in meta
+                  if not meta_right(field, want, got)]
+    sets = [("seeds", metadata_rows(result, gold_dir, CORE_META_FIELDS))]
+    if dev is not None:
+        dev_result, dev_dir = dev
+        dev_rows = metadata_rows(dev_result, dev_dir, CORE_META_FIELDS)
+        sets.append(("dev", dev_rows))
+        lines += [f"  wrong dev {doc[:12]} {field}: want {want!r} got {got!r}" for doc, field, want, got in dev_rows
+                  if not meta_right(field, want, got)]
+    if sets[0][1] or len(sets) > 1:
+        lines += [""] + metadata_table(sets)
     p, r, n_gold, n_pred = score_links(gold, pred)
     f = 2 * p * r / (p + r) if p + r else 0.0
     lines += ["", f"links: gold {n_gold} predicted {n_pred}  P {p:.3f} R {r:.3f} F1 {f:.3f}"]

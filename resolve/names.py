@@ -68,6 +68,8 @@ class Jurisdiction:
 
     @classmethod
     def of(cls, meta: PlanMeta) -> Jurisdiction:
+        if meta.level == "national":  # 省卫健委 in a national document is no one province's
+            return cls(district=None, city=None, province=None)
         province = meta.province or (meta.region if meta.level in ("province", "municipality") and not meta.parent_region else None)
         if meta.level == "district":
             city = meta.parent_region

@@ -280,7 +280,7 @@ def region_list(name: str) -> str | None:
         else:
             if len(set(picked)) == len(picked):
                 return "、".join(picked)
-    abbreviations = groupings()["province_abbreviations"]
+    abbreviations = regions.province_abbreviations()
     if all(c in abbreviations for c in chars):
         return "、".join(abbreviations[c] for c in chars)
     return None

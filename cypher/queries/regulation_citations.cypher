@@ -7,4 +7,4 @@ MATCH (r:Regulation) WHERE r.name = $regulation OR $regulation IN r.aliases
 MATCH (p:Plan)-[m:MENTIONS]->(r)
 RETURN r.name AS regulation, p.level AS level, p.year AS year, p.region AS region, p.title AS plan,
        m.count AS mentions, EXISTS { (p)-[:IMPLEMENTS]->(r) } AS implements
-ORDER BY CASE p.level WHEN 'province' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END, year, region
+ORDER BY CASE p.level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'municipality' THEN 2 ELSE 3 END, year, region

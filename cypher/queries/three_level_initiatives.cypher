@@ -1,4 +1,4 @@
-// Question: Which initiatives appear in plans of all three levels (province, municipality, district)?
+// Question: Which initiatives appear in plans of three or more levels (national, province, municipality, district)?
 // Parameters: $min_levels — how many distinct plan levels must mention it (default 3)
 // Example: policykg query three_level_initiatives --param min_levels=2
 MATCH (p:Plan)-[:MENTIONS]->(x:Program|Regulation|Event)

@@ -7,4 +7,4 @@ ORDER BY plans DESC, mentions DESC, r.name
 WITH level, collect({regulation: r.name, plans: plans, mentions: mentions})[..$limit] AS top
 UNWIND top AS t
 RETURN level, t.regulation AS regulation, t.plans AS plans, t.mentions AS mentions
-ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'municipality' THEN 1 ELSE 2 END, plans DESC, mentions DESC, regulation
+ORDER BY CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'municipality' THEN 2 ELSE 3 END, plans DESC, mentions DESC, regulation

@@ -89,3 +89,22 @@ def test_healthy_x_diffusion(loaded):
     assert ("健康青浦行动", "district") in table
     only = loaded("healthy_x_diffusion", prefix="健康上海")
     assert {r["programme"] for r in only} == {"健康上海行动"}
+
+
+def test_diffusion_timeline_starts_with_the_nation(tmp_path, neo4j_server, empty_db):
+    from policykg.build import build
+    from tests.test_links import DISTRICT_PLAN, NATIONAL_PLAN
+
+    (tmp_path / "national.txt").write_text(NATIONAL_PLAN, encoding="utf-8")
+    (tmp_path / "district.txt").write_text(DISTRICT_PLAN, encoding="utf-8")
+    load_graph(build([tmp_path]).graph, Connection(neo4j_server.uri, neo4j_server.user, neo4j_server.password,
+                                                   neo4j_server.database))
+    records, _, _ = empty_db.execute_query(_text("diffusion_timeline"), {"name": "健康中国行动"},
+                                           database_=neo4j_server.database)
+    rows = [r.data() for r in records]
+    assert [(r["level"], r["first_year"]) for r in rows] == [("national", 2023), ("district", 2025)]
+    records, _, _ = empty_db.execute_query(
+        "MATCH (:Plan {level: 'district'})-[:COVERS]->(:Region)-[:PART_OF*]->(c:Region {level: 'country'})"
+        "<-[:COVERS]-(n:Plan {level: 'national'}) RETURN c.name AS country, n.title AS plan",
+        database_=neo4j_server.database)
+    assert [r.data() for r in records] == [{"country": "中华人民共和国", "plan": "2023年卫生健康工作要点"}]

@@ -64,3 +64,15 @@ def test_search_by_alias_in_chromium(page, tmp_path):
     report = _selftest(page, "进博会", tmp_path)  # the short form of 中国国际进口博览会, found via aliases
     assert any("进口博览会" in name for name in report["hits"])  # the name lacks 进博会: matched by alias
     assert len(report["selected"]) == 1 and report["selected"][0].endswith(":" + report["hits"][0])
+
+
+def test_plan_stars_grow_with_level(tmp_path):
+    from policykg.build import build
+    from tests.unit.test_links import DISTRICT_PLAN, NATIONAL_PLAN
+
+    (tmp_path / "national.txt").write_text(NATIONAL_PLAN, encoding="utf-8")
+    (tmp_path / "district.txt").write_text(DISTRICT_PLAN, encoding="utf-8")
+    nodes = {n["id"]: n for n in viz.graph_data(build([tmp_path]).graph)["nodes"]}
+    national, district = nodes["Plan:2023年卫生健康工作要点"], nodes["Plan:2025年城东区卫生健康工作要点"]
+    assert national["size"] > district["size"]
+    assert national["kind"] == "national · work_plan" and district["kind"] == "district · work_plan"

@@ -93,3 +93,39 @@ def test_every_merge_records_its_rule(seeds_build):
     for entity in seeds_build.entities.values():
         assert entity.rules
     assert "healthy-x" in seeds_build.entities["Program:健康上海行动"].rules
+
+
+_FILLER = ("3.加强基层医疗卫生服务体系建设，提升县域医疗卫生服务能力，推动优质医疗资源扩容下沉和区域均衡布局，持续改善群众就医体验。\n"
+           "4.加强卫生健康人才队伍建设，完善基层卫生人才激励机制，提升全科医生培养质量，推进公共卫生人才培养，强化医学科技创新支撑。\n"
+           "5.完善公共卫生应急管理体系，健全传染病监测预警机制，提升突发公共卫生事件应急处置能力，加强应急物资储备。\n")
+NATIONAL_PLAN = ("国卫办规划发〔2023〕4号\n国家卫生健康委办公厅关于印发2023年卫生健康工作要点的通知\n"
+                 "各省、自治区、直辖市卫生健康委：\n现将《2023年卫生健康工作要点》印发给你们，请认真组织实施。\n"
+                 "国家卫生健康委办公厅\n2023年3月10日\n2023年卫生健康工作要点\n一、深入推进健康中国建设\n"
+                 "1.实施健康中国行动，推进爱国卫生运动，开展健康知识普及行动。\n2.推进家庭医生签约服务。\n" + _FILLER)
+DISTRICT_PLAN = ("2025年城东区卫生健康工作要点\n2025年，西宁市城东区卫生健康工作坚持以人民健康为中心。\n"
+                 "一、推进健康城东建设\n1.落实健康中国，开展爱国卫生运动，推进家庭医生签约服务。\n"
+                 "2.加强城东区人民医院建设，提升区疾控中心能力。\n" + _FILLER)
+
+
+def test_national_and_district_plans_linked_through_healthy_china(tmp_path):
+    from policykg.build import build
+
+    (tmp_path / "national.txt").write_text(NATIONAL_PLAN, encoding="utf-8")
+    (tmp_path / "district.txt").write_text(DISTRICT_PLAN, encoding="utf-8")
+    result = build([tmp_path])
+    assert not result.problems
+    g = result.graph
+    national, district = "Plan:2023年卫生健康工作要点", "Plan:2025年城东区卫生健康工作要点"
+    assert (g.nodes[national]["level"], g.nodes[district]["level"]) == ("national", "district")
+    program = "Program:健康中国行动"  # 健康中国 is the programme, not a generic word
+    mentions = _edges(g, schema.MENTIONS)
+    assert (national, program) in mentions and (district, program) in mentions
+    assert "健康中国" in mentions[(district, program)]["surfaces"]
+    assert program in [f"Program:{name}" for name in _edges(g, schema.ALIGNS_WITH)[(district, national)]["shared"]]
+    assert g.nodes[program]["first_year_national"] == 2023 and g.nodes[program]["first_year_district"] == 2025
+    country = f"Region:{schema.COUNTRY}"
+    covers = _edges(g, schema.COVERS)
+    assert (national, country) in covers and (district, "Region:西宁市城东区") in covers
+    part_of = _edges(g, schema.PART_OF)
+    assert ("Region:西宁市城东区", "Region:西宁市") in part_of and ("Region:青海省", country) in part_of
+    assert g.nodes[country]["level"] == schema.COUNTRY_LEVEL

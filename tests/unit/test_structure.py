@@ -5,7 +5,7 @@ import pytest
 
 from policykg.extract.normalise import normalise
 from policykg.extract.readers import read_document
-from policykg.extract.structure import locate, locator, parse_structure
+from policykg.extract.structure import has_outline, locate, locator, parse_structure
 from tests.paths import SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
@@ -102,3 +102,23 @@ def test_empty_and_unstructured():
         doc, st = _parse(text)
         assert st.parts == [] and st.tasks == []
         assert locate(st, 0) == (-1, -1, -1 if not doc.text else 0)
+
+
+def test_paren_items_under_one_part_are_tasks():
+    items = "".join(f"（{n}）开展第{n}项工作，落实责任。\n" for n in "一二三四五六七八")
+    doc, st = _parse("一、重点任务\n" + items)
+    assert [p.number for p in st.parts] == ["一"]
+    assert [t.number for t in st.tasks] == [f"（{n}）" for n in "一二三四五六七八"]
+    assert has_outline(st)
+
+
+def test_text_without_outline_has_paragraph_units():
+    doc, st = _parse("关于青山县卫生工作的情况通报\n"
+                     "今年以来，青山县卫生健康局扎实推进基层卫生服务，群众满意度持续提升。\n"
+                     "下一步，县卫生健康局将加强县人民医院建设，完善县域医疗共同体。\n")
+    assert st.parts == [] and not has_outline(st)
+    assert [t.kind for t in st.tasks] == ["paragraph", "paragraph"]  # the short title line is no unit
+    assert doc.text[st.tasks[1].start:st.tasks[1].end].startswith("下一步")
+    assert st.tasks[0].headline == "今年以来，青山县卫生健康局扎实推进基层卫生服务，群众满意度持"  # 30 characters
+    part, task, sentence = locate(st, doc.text.index("县人民医院"))
+    assert (part, task) == (-1, 1) and sentence >= 0
