@@ -15,6 +15,7 @@ news items, English pages and tables of figures do not.
 """
 from __future__ import annotations
 
+import errno
 import math
 import os
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from policykg.graph.model import build_graph
 from policykg import gc_pause
 from policykg.resolve import resolve
 
-__all__ = ["Problem", "BuildResult", "input_files", "extract_file", "extract_files", "assemble", "build",
+__all__ = ["Problem", "BuildResult", "input_files", "find_inputs", "extract_file", "extract_files", "assemble", "build",
            "SUFFIXES", "DEFAULT_MAX_SIZE", "MIN_CJK", "MIN_CJK_SHARE", "MIN_HEADINGS"]
 
 MIN_CJK = 200
@@ -56,6 +57,11 @@ class Problem:
     action: str = "skipped"
     kind: str = "error"  # groups problems in the summary: empty, binary, not a plan …
 
+    @property
+    def skipped(self) -> bool:
+        """False for a file built all the same (bytes replaced) or a folder searched all the same."""
+        return self.action == "skipped"
+
     def __str__(self) -> str:
         return f"{self.path}: {self.message} ({self.action})"
 
@@ -69,16 +75,57 @@ class BuildResult:
 
 
 def input_files(paths: list[str | Path]) -> list[Path]:
-    """Files named, plus files with a supported suffix found recursively in folders named."""
-    found = []
+    """The files to read (see ``find_inputs``)."""
+    return find_inputs(paths)[0]
+
+
+def find_inputs(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named, plus every entry with a plan suffix found recursively in folders named
+    (hidden ones left out; symbolic links to folders not followed, so no loop is walked).
+
+    What is named like a plan but is no regular file (a named pipe, a device, a socket, a
+    symbolic-link loop) is listed too: reading it gives its one Problem line, without opening
+    it. A folder that cannot be searched is a Problem here, and so is a folder named like a
+    plan file (searched as a folder).
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES
-                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # e.g. permission denied on a folder above it: reading it says so
+            is_dir = False
+        if not is_dir:
             found.append(path)
-    return found
+            continue
+
+        def unsearchable(exc: OSError) -> None:
+            problems.append(Problem(str(exc.filename or path), f"{_reason(exc)} (folder not searched)",
+                                    kind="unreadable"))
+
+        inside: list[Path] = []
+        for folder, dirs, files in os.walk(path, onerror=unsearchable):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # (sorted: problems in order)
+            for d in dirs:
+                if Path(d).suffix.lower() in SUFFIXES and not (here / d).is_symlink():
+                    problems.append(Problem(str(here / d), "is a folder, not a plan file", "searched as a folder",
+                                            kind="not a file"))
+            inside.extend(here / f for f in files if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES)
+        found.extend(sorted(inside))
+    return found, problems
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError as a few words, without the path (the Problem line names it already)."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
 class NotAPlan(UnreadableFile):
@@ -120,14 +167,15 @@ def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> Extrac
     try:
         return extract_file(path, max_size, require_plan)
     except FileNotFoundError:
-        return Problem(str(path), "no such file", kind="missing")
+        broken = os.path.islink(path)
+        return Problem(str(path), "no such file" + (" (broken symbolic link)" if broken else ""), kind="missing")
     except IsADirectoryError:
         return Problem(str(path), "is a folder with no plan files", kind="missing")
     except UnreadableFile as exc:
         return Problem(str(path), str(exc), kind=exc.kind)
-    except PermissionError:
-        return Problem(str(path), "permission denied", kind="unreadable")
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        return Problem(str(path), _reason(exc), kind="unreadable")
+    except ValueError as exc:
         return Problem(str(path), str(exc) or type(exc).__name__, kind="unreadable")
     except RecursionError:
         return Problem(str(path), "too deeply nested to read", kind="unreadable")
@@ -162,8 +210,14 @@ def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DE
                 progress(1)
     else:
         results = _extract_shared(paths, workers, progress, max_size, require_plan)
-    plans = [r for r in results if isinstance(r, ExtractedPlan)]
-    problems = [r for r in results if isinstance(r, Problem)]
+    plans: list[ExtractedPlan] = []
+    problems: list[Problem] = []
+    for r in results:
+        if isinstance(r, Problem):
+            problems.append(r)
+            continue
+        plans.append(r)
+        problems.extend(Problem(r.document.path, warning, "built", kind="repaired") for warning in r.document.warnings)
     return plans, problems
 
 
@@ -242,8 +296,13 @@ def _extract_shared(paths: list[Path], workers: int, progress, max_size: int | N
 
 
 def _init_worker() -> None:
+    import signal
+
     from policykg.extract.pipeline import build_nlp
 
+    # Ctrl-C reaches every process of the group: a helper ends at once and without a traceback
+    # (an idle one would print KeyboardInterrupt's); the main process reports it in one line.
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
     build_nlp()  # once per worker process (cached; inherited where processes fork)
 
 
@@ -258,6 +317,6 @@ def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) 
 
 def build(paths: list[str | Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE, workers: int = 1,
           require_plan: bool = True) -> BuildResult:
-    plans, problems = extract_files(input_files(paths), progress, max_size=max_size, workers=workers,
-                                    require_plan=require_plan)
-    return assemble(plans, problems)
+    files, listing = find_inputs(paths)
+    plans, problems = extract_files(files, progress, max_size=max_size, workers=workers, require_plan=require_plan)
+    return assemble(plans, listing + problems)
