@@ -123,7 +123,8 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
     characters, mostly Chinese text, and at least 2 numbered headings: 一、 / 1. / （1）)
     gets one line on stderr and is skipped; the rest are built. Exit status: 0 all files
     built, 1 some files skipped (or none could be read), 2 --strict and some file failed
-    (nothing written).
+    (nothing written), 130 interrupted (Ctrl-C). A file built with undecodable bytes replaced
+    gets one line too, and counts as built.
     """
     files, problems = build_lib.find_inputs(paths)
     if not files and not problems:
