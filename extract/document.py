@@ -29,6 +29,9 @@ class Document:
     offsets: array
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    # What reading lost or changed that a user must hear of (a build reports one line each):
+    # "3 undecodable bytes replaced by U+FFFD".
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

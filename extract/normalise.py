@@ -8,6 +8,7 @@ them, never inserts, which is what keeps the map exact.
 What ``text`` looks like (the canonical forms the rules are written against):
 
 * Simplified characters (OpenCC ``t2s``; length-preserving, see ``_t2s``).
+* Kangxi and CJK radicals (⽣ ⼯, from PDF fonts) as the ideographs they stand for (NFKC).
 * Chinese punctuation is full-width: ``，：；（）！？`` — the ASCII ``, : ; ( ) ! ?`` and their
   full-width twins all become these. Exceptions, so numbers and times survive: an ASCII
   ``,`` or ``:`` between two digits stays ASCII (``1,000``, ``16:19``), and ``://`` stays.
@@ -27,16 +28,20 @@ What ``text`` looks like (the canonical forms the rules are written against):
 """
 from __future__ import annotations
 
+import codecs
 import re
+import threading
+import unicodedata
 from array import array
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from policykg.extract.anchors import anchored
 from policykg.extract.document import Document
 
-__all__ = ["decode", "normalise", "chrome_spans", "CANONICAL_PUNCT"]
+__all__ = ["decode", "Decoded", "normalise", "replaced_warning", "chrome_spans", "CANONICAL_PUNCT"]
 
 CANONICAL_PUNCT = "，：；（）！？"
 
@@ -45,53 +50,146 @@ CANONICAL_PUNCT = "，：；（）！？"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode a file's bytes; return ``(text, encoding)`` or raise ``ValueError``."""
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    replaced: int = 0  # undecodable bytes replaced by U+FFFD
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a file's bytes, or raise ``ValueError`` for binary data and text in no known encoding.
+
+    A clean file decodes strictly. A file with a few bad bytes (one corrupted byte, a file cut
+    in the middle of a character) keeps its encoding: the bad bytes become U+FFFD and
+    ``replaced`` counts them, so one bad byte never loses a plan.
+    """
     if not data:
-        return "", "utf-8"
+        return Decoded("", "utf-8")
     # BOMs first: they are unambiguous. UTF-32 before UTF-16 (its LE BOM starts with FF FE).
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
                      (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                return _plausible(data.decode(enc), enc), enc
-            except UnicodeDecodeError as exc:
-                raise ValueError(f"bad {enc} data after byte-order mark") from exc
+        if data.startswith(bom):  # the encoding is known: only data that is mostly bad is refused
+            decoded = _lenient(data, enc, check=False)
+            if decoded.replaced * 4 > len(data):
+                raise ValueError(f"bad {enc} data after byte-order mark")
+            return decoded
     nul = data.count(0)
     if not nul:
         try:
-            return _plausible(data.decode("utf-8"), "utf-8"), "utf-8"
+            return Decoded(_plausible(data.decode("utf-8"), "utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
-    else:
-        # BOM-less UTF-16 of text with ASCII in it has NULs in every other byte; anything
-        # else with NULs is a binary file (doc, pdf, image …).
-        enc = _utf16_without_bom(data, nul)
-        if enc is None:
-            raise ValueError("binary data (NUL bytes)")
-        try:
-            return _plausible(data.decode(enc), enc), enc
-        except UnicodeDecodeError as exc:
-            raise ValueError("binary data (NUL bytes)") from exc
+    enc = _utf16_without_bom(data)
+    if enc is not None:
+        return _lenient(data, enc, check=False) or _binary(nul)
+    utf8 = _lenient(data, "utf-8")  # UTF-8's structure is strict: a few bad bytes in much text is UTF-8
+    if utf8 is not None:
+        return utf8
+    if nul:
+        _binary(nul)
     enc = _detect(data)
-    if enc is None:
-        raise ValueError("no plausible text decoding")
+    if enc is not None:
+        try:
+            return Decoded(_plausible(data.decode(enc), enc), enc)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    for fallback in dict.fromkeys(e for e in (enc, "gb18030") if e):
+        decoded = _lenient(data, fallback)
+        if decoded is not None:
+            return decoded
+    raise ValueError("no plausible text decoding" if enc is None else f"undecodable as {enc}")
+
+
+def _binary(nul: int):
+    raise ValueError("binary data (NUL bytes)" if nul else "binary data")
+
+
+class _Replacements(threading.local):
+    count = 0
+
+
+_REPLACEMENTS = _Replacements()
+_GB_CODECS = {"gb18030", "gbk", "gb2312"}
+
+
+def _replace_counting(exc: UnicodeDecodeError) -> tuple[str, int]:
+    _REPLACEMENTS.count += exc.end - exc.start
+    return "\ufffd", exc.end
+
+
+def _replace_counting_gb(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """As ``_replace_counting``, and a bad byte over 0x7F takes the byte after it along when
+    that can be a trail byte: it most likely stood for a lead byte, and its trail read as the
+    next lead would put the rest of the line out of step (GBK resynchronises only at ASCII)."""
+    data, start, end = exc.object, exc.start, exc.end
+    if end - start == 1 and data[start] > 0x7F and end < len(data) and 0x40 <= data[end] <= 0xFE and data[end] != 0x7F:
+        end += 1
+    _REPLACEMENTS.count += end - start
+    return "\ufffd", end
+
+
+codecs.register_error("policykg.replace", _replace_counting)
+codecs.register_error("policykg.replace-gb", _replace_counting_gb)
+# Bad bytes allowed per character decoded well: one corrupted byte spoils at most 3 bytes of
+# UTF-8, while GBK read as UTF-8 has far more bad bytes than characters.
+_BAD_PER_GOOD = 0.25
+
+
+def _lenient(data: bytes, enc: str, check: bool = True) -> Decoded | None:
+    """``data`` decoded with bad bytes replaced, or None if too few of its characters decode.
+
+    An incomplete character at the very end (a file cut short) is replaced too, but is no
+    evidence against the encoding.
+    """
+    _REPLACEMENTS.count = 0
     try:
-        return _plausible(data.decode(enc), enc), enc
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise ValueError(f"undecodable as {enc}") from exc
-
-
-def _utf16_without_bom(data: bytes, nul: int) -> str | None:
-    if len(data) % 2 or nul < len(data) // 8:
+        errors = "policykg.replace-gb" if codecs.lookup(enc).name in _GB_CODECS else "policykg.replace"
+        decoder = codecs.getincrementaldecoder(enc)(errors)
+        text = decoder.decode(data, final=False)
+        tail = len(decoder.getstate()[0])
+    except LookupError:
         return None
-    odd = data[1::2].count(0)
-    even = data[0::2].count(0)
-    if odd > 0.9 * nul:
-        return "utf-16-le"
-    if even > 0.9 * nul:
-        return "utf-16-be"
+    bad = _REPLACEMENTS.count
+    if check:
+        decoded = len(text) - text.count("\ufffd")
+        # UTF-8 and GB18030 read ASCII bytes as ASCII whatever the encoding: only the others count.
+        good = decoded if enc.startswith(("utf-16", "utf-32")) else decoded - len(text.encode("ascii", "ignore"))
+        if bad > _BAD_PER_GOOD * good:
+            return None
+    if tail:
+        text += "\ufffd"
+    try:
+        return Decoded(_plausible(text, enc), enc, bad + tail)
+    except ValueError:
+        if check:
+            return None
+        raise
+
+
+# Characters of Chinese text in UTF-16: CJK ideographs and punctuation, full-width forms,
+# ASCII and general punctuation. Bytes of another encoding read as UTF-16 give other blocks.
+_TEXTLIKE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+                       r"\uff00-\uffef]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:65536]
+    sample = sample[:len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    # ASCII text read as UTF-16 looks like CJK (two letters make one ideograph): in UTF-16 text,
+    # most code units have a NUL byte (ASCII) or a byte over 0x7F (most ideographs).
+    units = len(sample) // 2
+    if len(_ASCII_PAIR.findall(sample)) > 0.7 * units:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(enc, "replace")
+        if len(_TEXTLIKE.findall(text)) >= 0.9 * len(text):
+            return enc
     return None
+
+
+_ASCII_PAIR = re.compile(rb"(?s)[\x01-\x7f]{2}")
 
 
 def _detect(data: bytes) -> str | None:
@@ -164,6 +262,27 @@ def _opencc():
     return opencc.OpenCC("t2s")
 
 
+def _radical_table() -> dict[int, str]:
+    """Kangxi radicals (U+2F00–U+2FDF) and CJK radicals (U+2E80–U+2EFF) → the ideographs they
+    stand for (NFKC: ⽣ → 生, ⼯ → 工). PDF fonts map glyphs to these code points, and no rule
+    or gazetteer would read 卫⽣健康 as 卫生健康. One character each, so offsets stay exact."""
+    table = {}
+    for cp in (*range(0x2E80, 0x2F00), *range(0x2F00, 0x2FE0)):
+        target = unicodedata.normalize("NFKC", chr(cp))
+        if len(target) == 1 and target != chr(cp):
+            table[cp] = target
+    return table
+
+
+_RADICALS = _radical_table()
+_RADICAL = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+
+def _ideographs(text: str) -> str:
+    """Radicals as the ideographs they stand for (before simplification: ⾨ is 門, then 门)."""
+    return text.translate(_RADICALS) if _RADICAL.search(text) else text
+
+
 def _t2s(text: str) -> str:
     """Traditional → simplified, keeping exactly one output character per input character.
 
@@ -200,7 +319,7 @@ def _t2s_char(cc, ch: str) -> str:
 
 def _substitute(original: str, simplified: str | None = None) -> str:
     """All one-for-one character substitutions; the result has ``len(original)``."""
-    work = _t2s(original) if simplified is None else simplified
+    work = _t2s(_ideographs(original)) if simplified is None else simplified
     work = _KEEP_ASCII.sub(lambda m: _PLACEHOLDER[m.group()], work)
     return work.translate(_PUNCT) if _CHANGED.search(work) else work
 
@@ -340,8 +459,11 @@ def _whitespace(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
 
 def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     """Build ``text`` and ``offsets`` from a decoded file (see the module docstring)."""
-    simplified = _t2s(original)
-    notes = ["converted traditional characters"] if simplified != original else []
+    ideographs = _ideographs(original)
+    simplified = _t2s(ideographs)
+    notes = ["read radicals as the ideographs they stand for"] if ideographs is not original else []
+    if simplified != ideographs:
+        notes.append("converted traditional characters")
     work = _substitute(original, simplified)
     offsets = array("q", range(len(original)))
     spans = [m.span() for m in _chrome_finder().finditer(work)]
@@ -360,3 +482,6 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     return Document(path=path, original=original, text=text, offsets=offsets, encoding=encoding,
                     notes=notes)
 
+
+def replaced_warning(replaced: int) -> str:
+    return f"{replaced} undecodable byte{'s' if replaced != 1 else ''} replaced by U+FFFD"

@@ -68,21 +68,15 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
         structure = parse_structure(document)
     meta = extract_metadata(document, structure)
     titles = _plan_title_variants(meta)
-    doc = nlp.make_doc(document.text)
-    doc.user_data[CONTEXT_KEY] = {"province": meta.province, "region": meta.region,
-                                             "level": meta.level, "titles": sorted(titles)}
-    doc.user_data[TEXT_KEY] = document.text
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
+    context = {"province": meta.province, "region": meta.region, "level": meta.level, "titles": sorted(titles)}
     mentions = []
     text = document.text  # == doc.text: slice it rather than join each span's tokens again
     name = document.name
     locate = locator(structure)
-    for span in doc.spans[ENTITIES_KEY]:
-        span_start, span_end = span.start_char, span.end_char
+    for span_start, span_end, span_label in _entities(nlp, text, context):
         surface = text[span_start:span_end]  # == span.text
         start, end = document.original_span(span_start, span_end)
-        label = "Plan" if surface in titles else span.label_
+        label = "Plan" if surface in titles else span_label
         part, task, sentence = locate(span_start)
         mentions.append(
             Mention(
@@ -100,3 +94,32 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
     plan = ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions)
     mark_implements(plan)
     return plan
+
+
+def _entities(nlp: Language, text: str, context: dict):
+    """(start, end, label) of the entities in ``text``, a piece of at most ``nlp.max_length``
+    characters at a time: spaCy refuses longer texts (E088), and a Doc costs memory per
+    character. Pieces end at line breaks, which no entity crosses; most plans are one piece."""
+    for offset, piece in _pieces(text, nlp.max_length):
+        doc = nlp.make_doc(piece)
+        doc.user_data[CONTEXT_KEY] = context
+        doc.user_data[TEXT_KEY] = piece
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+        for span in doc.spans[ENTITIES_KEY]:
+            yield span.start_char + offset, span.end_char + offset, span.label_
+
+
+def _pieces(text: str, limit: int):
+    """(offset, piece) covering ``text``, each piece at most ``limit`` characters, cut after the
+    last line break that fits (else after the last 。, else at the limit)."""
+    start, n = 0, len(text)
+    while n - start > limit:
+        cut = text.rfind("\n", start, start + limit) + 1
+        if cut <= start:
+            cut = text.rfind("。", start, start + limit) + 1
+        if cut <= start:
+            cut = start + limit
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]

@@ -3,13 +3,17 @@
 ``read_document(path)`` picks a reader by the file's suffix:
 
 * ``.txt`` / ``.text`` / ``.md`` (and unknown suffixes): the bytes are decoded (``decode``:
-  BOMs, UTF-8, UTF-16, GB18030 …) and the decoded text is ``Document.original``.
+  BOMs, UTF-8, UTF-16 with or without BOM, GB18030 …) and the decoded text is
+  ``Document.original``. A few undecodable bytes become U+FFFD and a warning
+  (``Document.warnings``); the plan is still read.
 * ``.html`` / ``.htm``: the page's main text by trafilatura (headings and list items kept as
   lines, navigation, footers and other boilerplate dropped); when trafilatura finds no main
   text, the text of every block element by lxml, without script/style/nav/header/footer.
 * ``.docx``: python-docx, body paragraphs and tables in document order (one line per
   paragraph, one line per table cell), with the labels of Word's automatic numbering
-  (一、 1. （1）) put back in front of numbered paragraphs.
+  (一、 1. （1）) put back in front of numbered paragraphs. The archive is checked first: a
+  zip bomb (too much unpacked in all, or a part packed far tighter than Word packs XML) is
+  refused before anything is unpacked.
 * ``.pdf``: pypdf's text layer, page by page. A PDF without one is refused ("no text layer
   (scanned?)"): OCR is not attempted.
 
@@ -17,19 +21,25 @@ For web pages, Word and PDF the *extracted* text is ``Document.original``, so me
 point into that text; ``Document.notes`` names the reader. Everything then goes through the
 one ``normalise`` that plain-text files go through.
 
+Only regular files are opened (a named pipe would block, a device never ends). Text from
+.docx and .pdf is held to the size limit of a text file.
+
 Every way a file can fail to be read raises ``UnreadableFile`` (a ``ValueError``) with a short
 message and a ``kind`` (``empty``, ``too large``, ``binary``, ``undecodable``, ``corrupt``,
-``no text``), so a batch can report it in one line and go on.
+``no text``, ``not a file``), so a batch can report it in one line and go on.
 """
 from __future__ import annotations
 
+import io
 import logging
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
 from policykg.extract.document import Document
-from policykg.extract.normalise import decode, normalise
+from policykg.extract.normalise import Decoded, decode, normalise, replaced_warning
 
 __all__ = ["read_document", "UnreadableFile", "TEXT_SUFFIXES", "SUFFIXES", "DEFAULT_MAX_SIZE"]
 
@@ -50,41 +60,95 @@ class UnreadableFile(ValueError):
 def read_document(path: str | Path, max_size: int | None = DEFAULT_MAX_SIZE) -> Document:
     """Read one plan file of any supported kind (see the module docstring)."""
     path = Path(path)
-    size = path.stat().st_size  # FileNotFoundError / IsADirectoryError pass through
-    if path.is_dir():
-        raise IsADirectoryError(f"is a folder: {path}")
-    if size == 0:
-        raise UnreadableFile("empty file", "empty")
-    if max_size is not None and size > max_size:
-        raise UnreadableFile(f"too large ({_mb(size)} > limit {_mb(max_size)})", "too large")
+    data = _read_bytes(path, max_size)
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
-        original, note = _read_html(path.read_bytes())
-        return _finish(original, path, "utf-8", [note])
+        original, replaced, note = _read_html(data)
+        return _finish(original, path, "utf-8", [note], replaced)
     if suffix == ".docx":
-        return _finish(_read_docx(path), path, "utf-8", ["read from .docx with python-docx"])
+        text = _capped(_read_docx(data, _unpacked_limit(max_size)), max_size)
+        return _finish(text, path, "utf-8", ["read from .docx with python-docx"])
     if suffix == ".pdf":
-        return _finish(_read_pdf(path), path, "utf-8", ["read from the PDF text layer with pypdf"])
-    original, encoding = _decode(path.read_bytes(), known=suffix in TEXT_SUFFIXES or not suffix, suffix=suffix)
+        text = _capped(_read_pdf(data), max_size)
+        return _finish(text, path, "utf-8", ["read from the PDF text layer with pypdf"])
+    original, encoding, replaced = _decode(data, known=suffix in TEXT_SUFFIXES or not suffix, suffix=suffix)
     notes = [] if encoding in ("utf-8", "utf-8-sig") else [f"decoded as {encoding}"]
-    return _finish(original, path, encoding, notes)
+    return _finish(original, path, encoding, notes, replaced)
+
+
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"))
+
+
+def _check_regular(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError("is a folder")
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+        raise UnreadableFile(f"not a regular file ({kind})", "not a file")
+
+
+def _read_bytes(path: Path, max_size: int | None) -> bytes:
+    """The file's bytes. Anything but a regular file is refused before it is opened: a named
+    pipe would block the batch, a device never ends. (FileNotFoundError, PermissionError and
+    the OSError of a symbolic-link loop pass through.)"""
+    _check_regular(os.stat(path).st_mode)
+    # O_NONBLOCK: should a pipe replace the file after the check, opening it does not wait for a writer.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        _check_regular(info.st_mode)
+        size = info.st_size
+        if size == 0:
+            raise UnreadableFile("empty file", "empty")
+        if max_size is not None and size > max_size:
+            raise UnreadableFile(f"too large ({_mb(size)} > limit {_mb(max_size)})", "too large")
+        data = fh.read() if max_size is None else fh.read(max_size + 1)  # a file that grows is still capped
+    if max_size is not None and len(data) > max_size:
+        raise UnreadableFile(f"too large (over the limit of {_mb(max_size)})", "too large")
+    if not data:
+        raise UnreadableFile("empty file", "empty")
+    return data
 
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n} bytes"
 
 
-def _finish(original: str, path: Path, encoding: str, notes: list[str]) -> Document:
+# A Word file is a zip archive: a few MB can unpack to gigabytes (a zip bomb). Its parts may
+# unpack to this many times the size limit in all, and no large part may be packed tighter
+# than this ratio: Word's XML packs 5-20 to 1, a run of zeros 1,000 to 1.
+UNPACKED_PER_MAX_SIZE = 5
+MAX_PACKING_RATIO = 100
+_RATIO_CHECKED_FROM = 1_000_000  # bytes unpacked: small parts may pack tightly
+
+
+def _unpacked_limit(max_size: int | None) -> int:
+    return UNPACKED_PER_MAX_SIZE * (max_size or DEFAULT_MAX_SIZE)
+
+
+def _capped(text: str, max_size: int | None) -> str:
+    """Text extracted from a packed format is held to the limit a text file is held to."""
+    limit = max_size or DEFAULT_MAX_SIZE
+    if len(text) > limit:
+        raise UnreadableFile(f"too large when unpacked ({len(text):,} characters of text > limit {limit:,})",
+                             "too large")
+    return text
+
+
+def _finish(original: str, path: Path, encoding: str, notes: list[str], replaced: int = 0) -> Document:
     if not original.strip():
         raise UnreadableFile("no text", "no text")
     doc = normalise(original, str(path), encoding)
     doc.notes.extend(notes)
+    if replaced:
+        doc.warnings.append(replaced_warning(replaced))
     if not doc.text.strip():
         raise UnreadableFile("no text left after dropping page chrome and whitespace", "no text")
     return doc
 
 
-def _decode(data: bytes, known: bool = True, suffix: str = "") -> tuple[str, str]:
+def _decode(data: bytes, known: bool = True, suffix: str = "") -> Decoded:
     try:
         return decode(data)
     except ValueError as exc:
@@ -101,21 +165,23 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk"}
 
 
-def _decode_html(data: bytes) -> str:
-    """The charset a page declares, if it decodes cleanly; else the plain-text decoder."""
+def _decode_html(data: bytes) -> tuple[str, int]:
+    """The charset a page declares, if it decodes cleanly; else the plain-text decoder
+    (with the number of bytes it replaced)."""
     m = _META_CHARSET.search(data[:4096])
     if m and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         declared = m.group(1).decode("ascii").lower()
         encoding = "gb18030" if declared in _GB else declared
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), 0
         except (LookupError, UnicodeDecodeError):
             pass
-    return _decode(data)[0]
+    decoded = _decode(data)
+    return decoded.text, decoded.replaced
 
 
-def _read_html(data: bytes) -> tuple[str, str]:
-    html = _decode_html(data)
+def _read_html(data: bytes) -> tuple[str, int, str]:
+    html, replaced = _decode_html(data)
     if not re.search(r"<[A-Za-z!]", html):
         raise UnreadableFile("not an HTML page (no tags)", "corrupt")
     text = None
@@ -127,8 +193,8 @@ def _read_html(data: bytes) -> tuple[str, str]:
     except Exception:  # noqa: BLE001  a page trafilatura chokes on still gets the fallback
         text = None
     if text and text.strip():
-        return text, "read from HTML with trafilatura (main text)"
-    return _html_fallback(html), "read from HTML with lxml (trafilatura found no main text)"
+        return text, replaced, "read from HTML with trafilatura (main text)"
+    return _html_fallback(html), replaced, "read from HTML with lxml (trafilatura found no main text)"
 
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "head", "title",
@@ -176,9 +242,34 @@ def _html_fallback(html: str) -> str:
 
 # --------------------------------------------------------------------------- Word
 
-def _read_docx(path: Path) -> str:
-    if not zipfile.is_zipfile(path):
+def _check_unpacked(archive: zipfile.ZipFile, limit: int) -> None:
+    """Refuse a zip bomb by the sizes its directory declares, before anything is unpacked.
+
+    ``zipfile`` never unpacks a member past its declared size (a member that lies about it
+    fails its CRC check: "corrupt"), so these figures bound what python-docx can unpack."""
+    members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        raise UnreadableFile(f"too large when unpacked ({_mb(total)} > limit {_mb(limit)})", "too large")
+    for m in members:
+        if m.file_size >= _RATIO_CHECKED_FROM and m.file_size > MAX_PACKING_RATIO * max(m.compress_size, 1):
+            ratio = m.file_size // max(m.compress_size, 1)
+            raise UnreadableFile(f"too large when unpacked ({m.filename}: {_mb(m.file_size)} packed {ratio:,} to 1, "
+                                 f"over {MAX_PACKING_RATIO} to 1: a zip bomb?)", "too large")
+
+
+def _read_docx(data: bytes, unpacked_limit: int) -> str:
+    stream = io.BytesIO(data)
+    if not zipfile.is_zipfile(stream):
         raise UnreadableFile("not a readable .docx (truncated or corrupt: not a zip archive)", "corrupt")
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            _check_unpacked(archive, unpacked_limit)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # noqa: BLE001  a damaged central directory
+        raise UnreadableFile(f"not a readable .docx (truncated or corrupt: {_why(exc)})", "corrupt") from None
+    stream.seek(0)
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -187,7 +278,7 @@ def _read_docx(path: Path) -> str:
         from docx.text.paragraph import Paragraph
 
         try:
-            document = docx.Document(str(path))
+            document = docx.Document(stream)
         except PackageNotFoundError:
             raise UnreadableFile("not a readable .docx (a zip archive, but not a Word document)", "corrupt") from None
         lines: list[str] = []
@@ -300,12 +391,13 @@ def _table_lines(table) -> list[str]:
 
 # --------------------------------------------------------------------------- PDF
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(data: bytes) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # it warns about every repaired xref
     try:
         import pypdf
 
-        reader = pypdf.PdfReader(str(path), strict=False)
+        # (pypdf bounds what one stream may inflate to: its own guard against PDF bombs.)
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):

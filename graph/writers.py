@@ -5,6 +5,7 @@ import copy
 import csv
 import json
 import os
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -21,16 +22,34 @@ CSV_DIR = "neo4j-import"
 
 
 def _atomic_write(path: Path, write, binary: bool = False) -> None:
-    """Write to a temporary file and rename, so a crash never leaves half a file."""
+    """Write to a temporary file and rename, so a crash or a full disk never leaves half a file.
+
+    The file gets the permissions ``open()`` would give it (0644 under the usual umask 022:
+    a Neo4j container that mounts the folder reads it), not mkstemp's 0600."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             write(fh)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # a failed write() names no file: name it
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def write_text(path: Path, text: str) -> None:
+    """A text file (an HTML page …), written as the graph files are."""
+    _atomic_write(Path(path), lambda fh: fh.write(text))
 
 
 def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
@@ -223,8 +242,17 @@ def write_all(graph: nx.MultiDiGraph, out_dir: Path, workers: int = 1) -> list[P
     if child is not None:
         child.join()
         if child.exitcode != 0:
-            raise OSError(f"writing {graphml} failed in a child process (exit code {child.exitcode})")
+            code = child.exitcode if child.exitcode and child.exitcode > 0 else None
+            reason = os.strerror(code) if code else f"the writing process ended ({child.exitcode})"
+            raise OSError(code, reason, str(graphml))
     return [out_dir / GRAPH_JSON, graphml, *csvs]
+
+
+def _exit_on_os_error(target, *args) -> None:
+    try:
+        target(*args)
+    except OSError as exc:  # a full disk: the parent says so in one line (its errno is the exit code)
+        sys.exit(exc.errno if exc.errno and 0 < exc.errno < 256 else 1)
 
 
 def _start_fork(target, *args):
@@ -234,6 +262,6 @@ def _start_fork(target, *args):
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    process = multiprocessing.get_context("fork").Process(target=target, args=args, daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=_exit_on_os_error, args=(target, *args), daemon=True)
     process.start()
     return process

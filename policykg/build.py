@@ -13,6 +13,7 @@ none, and their paragraphs become the units that numbered tasks are (``structure
 """
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from policykg.graph.links import link
 from policykg.graph.model import build_graph
 from policykg.resolve.resolver import resolve
 
-__all__ = ["Problem", "BuildResult", "input_files", "extract_file", "extract_files", "assemble", "build",
+__all__ = ["Problem", "BuildResult", "input_files", "find_inputs", "extract_file", "extract_files", "assemble", "build",
            "SUFFIXES", "DEFAULT_MAX_SIZE"]
 
 
@@ -38,6 +39,11 @@ class Problem:
     message: str
     action: str = "skipped"
     kind: str = "error"  # groups problems in the summary: empty, binary, not a plan …
+
+    @property
+    def skipped(self) -> bool:
+        """False for a file built all the same (bytes replaced) or a folder searched all the same."""
+        return self.action == "skipped"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} ({self.action})"
@@ -52,16 +58,57 @@ class BuildResult:
 
 
 def input_files(paths: list[str | Path]) -> list[Path]:
-    """Files named, plus files with a supported suffix found recursively in folders named."""
+    """The files to read (see ``find_inputs``)."""
+    return find_inputs(paths)[0]
+
+
+def find_inputs(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named, plus every entry with a plan suffix found recursively in folders named
+    (hidden ones left out; symbolic links to folders not followed, so no loop is walked).
+
+    What is named like a plan but is no regular file (a named pipe, a device, a socket, a
+    symbolic-link loop) is listed too: reading it gives its one Problem line, without opening
+    it. A folder that cannot be searched is a Problem here, and so is a folder named like a
+    plan file (searched as a folder).
+    """
     found: list[Path] = []
+    problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES
-                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # e.g. permission denied on a folder above it: reading it says so
+            is_dir = False
+        if not is_dir:
             found.append(path)
-    return found
+            continue
+
+        def unsearchable(exc: OSError, top: Path = path) -> None:
+            problems.append(Problem(str(exc.filename or top), f"{_reason(exc)} (folder not searched)",
+                                    kind="unreadable"))
+
+        inside: list[Path] = []
+        for folder, dirs, files in os.walk(path, onerror=unsearchable):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # (sorted: problems in order)
+            for d in dirs:
+                if Path(d).suffix.lower() in SUFFIXES and not (here / d).is_symlink():
+                    problems.append(Problem(str(here / d), "is a folder, not a plan file", "searched as a folder",
+                                            kind="not a file"))
+            inside.extend(here / f for f in files if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES)
+        found.extend(sorted(inside))
+    return found, problems
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError as a few words, without the path (the Problem line names it already)."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
 def extract_file(path: Path, max_size: int | None = DEFAULT_MAX_SIZE, require_plan: bool = True) -> ExtractedPlan:
@@ -76,14 +123,15 @@ def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> Extrac
     try:
         return extract_file(path, max_size, require_plan)
     except FileNotFoundError:
-        return Problem(str(path), "no such file", kind="missing")
+        broken = os.path.islink(path)
+        return Problem(str(path), "no such file" + (" (broken symbolic link)" if broken else ""), kind="missing")
     except IsADirectoryError:
         return Problem(str(path), "is a folder with no plan files", kind="missing")
     except UnreadableFile as exc:
         return Problem(str(path), str(exc), kind=exc.kind)
-    except PermissionError:
-        return Problem(str(path), "permission denied", kind="unreadable")
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        return Problem(str(path), _reason(exc), kind="unreadable")
+    except ValueError as exc:
         return Problem(str(path), str(exc) or type(exc).__name__, kind="unreadable")
     except RecursionError:
         return Problem(str(path), "too deeply nested to read", kind="unreadable")
@@ -113,8 +161,14 @@ def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DE
     else:
         results = runtime.map_chunks(_extract_chunk, paths, (max_size, require_plan), workers, progress,
                                      prepare=_init_worker)
-    plans = [r for r in results if isinstance(r, ExtractedPlan)]
-    problems = [r for r in results if isinstance(r, Problem)]
+    plans: list[ExtractedPlan] = []
+    problems: list[Problem] = []
+    for r in results:
+        if isinstance(r, Problem):
+            problems.append(r)
+            continue
+        plans.append(r)
+        problems.extend(Problem(r.document.path, warning, "built", kind="repaired") for warning in r.document.warnings)
     return plans, problems
 
 
@@ -136,6 +190,6 @@ def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) 
 
 def build(paths: list[str | Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE, workers: int = 1,
           require_plan: bool = True) -> BuildResult:
-    plans, problems = extract_files(input_files(paths), progress, max_size=max_size, workers=workers,
-                                    require_plan=require_plan)
-    return assemble(plans, problems)
+    files, listing = find_inputs(paths)
+    plans, problems = extract_files(files, progress, max_size=max_size, workers=workers, require_plan=require_plan)
+    return assemble(plans, listing + problems)

@@ -47,7 +47,8 @@ def quiet_option(fn):
 
 
 def inputs_argument(fn):
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(fn)
+    # readable=False: an unreadable file is one problem line of the batch, not a usage error that stops it
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))(fn)
 
 
 class Progress:
@@ -85,7 +86,18 @@ def _report_problems(problems) -> None:
         click.echo(f"problem: {problem}", err=True)
 
 
-@click.group()
+class _Group(click.Group):
+    """Ctrl-C ends any command with one line and exit status 130 (128 + SIGINT), as shells expect."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted (Ctrl-C): stopped; no output file is half-written", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="policykg")
 def cli():
     """Chinese health plans → a knowledge graph (JSON, GraphML, CSV, Neo4j)."""
@@ -113,30 +125,50 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
     characters, mostly Chinese text) gets one line on stderr and is skipped; the rest are
     built, with or without a numbered outline. Exit status: 0 all files
     built, 1 some files skipped (or none could be read), 2 --strict and some file failed
-    (nothing written).
+    (nothing written), 130 interrupted (Ctrl-C). A file built with undecodable bytes replaced
+    gets one line too, and counts as built.
     """
-    files = build_lib.input_files(paths)
-    if not files:
+    files, problems = build_lib.find_inputs(paths)
+    if not files and not problems:
         raise click.ClickException(f"no plan files found in {', '.join(map(str, paths))}")
     with Progress(len(files), "extract", quiet, unit="file") as progress:
-        plans, problems = build_lib.extract_files(files, progress, max_size=int(max_size_mb * 1e6),
-                                                  workers=workers)
+        plans, extract_problems = build_lib.extract_files(files, progress, max_size=int(max_size_mb * 1e6),
+                                                          workers=workers)
+    problems += extract_problems
     _report_problems(problems)
-    if strict and problems:
-        click.echo(f"--strict: {len(problems)} of {len(files)} files failed ({_problem_counts(problems)}); "
+    failed = _skipped(problems)
+    if strict and failed:
+        click.echo(f"--strict: {len(failed)} of {len(files)} files failed ({_problem_counts(failed)}); "
                    "nothing written", err=True)
         sys.exit(2)
     if not plans:
         raise click.ClickException(f"none of {len(files)} files could be read as a plan "
-                                   f"({_problem_counts(problems)}); nothing written")
+                                   f"({_problem_counts(failed)}); nothing written")
     result = build_lib.assemble(plans, problems)
     with runtime.paused():  # millions of objects made, few freed: no collector passes over them
-        written = writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1)
+        written = _write(lambda: writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1),
+                         out_dir)
     _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
     if to_neo4j:
         _load(result.graph, connection, quiet)
-    if result.problems:
+    if failed:
         sys.exit(1)
+
+
+def _skipped(problems) -> list:
+    """The problems that cost a file (not those of a file built with repairs)."""
+    return [p for p in problems if p.skipped]
+
+
+def _write(write, where: Path):
+    """Run a writer; a full disk or a read-only folder becomes one line (every file is written
+    to a temporary name and renamed when whole, so none is left half-written)."""
+    try:
+        return write()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(f"cannot write {exc.filename or where}: {reason}; "
+                                   "files already there are left as they were") from None
 
 
 def _problem_counts(problems) -> str:
@@ -167,8 +199,9 @@ def _print_summary(result, out_dir: Path, files_written: int, files: int | None 
     click.echo(f"  {labels}")
     click.echo(f"entities shared by 2+ plans: {s['shared_entities']}  plan alignments (ALIGNS_WITH): {s['aligns_with']}")
     click.echo(f"wrote {files_written} files to {out_dir}/")
-    if result.problems:
-        click.echo(f"skipped {len(result.problems)} of {files} files: {_problem_counts(result.problems)}")
+    skipped = _skipped(result.problems)
+    if skipped:
+        click.echo(f"skipped {len(skipped)} of {files} files: {_problem_counts(skipped)}")
 
 
 def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000):
@@ -235,8 +268,7 @@ def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 def extract_cmd(paths, fmt):
     """Print every entity mention: one JSON object a line (doc, text, label, canonical, start, end)."""
-    files = build_lib.input_files(paths)
-    result = build_lib.build(files)
+    result = build_lib.build(paths)
     _report_problems(result.problems)
     for plan in result.plans:
         for m in plan.mentions:
@@ -245,7 +277,7 @@ def extract_cmd(paths, fmt):
                                        "start": m.start, "end": m.end}, ensure_ascii=False))
             else:
                 click.echo(f"{m.doc}\t{m.start}-{m.end}\t{m.label}\t{m.text}\t{m.canonical}")
-    if result.problems:
+    if _skipped(result.problems):
         sys.exit(1)
 
 
@@ -291,7 +323,7 @@ def show(file, output):
         html = render(file)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
-    output.write_text(html, encoding="utf-8")
+    _write(lambda: writers.write_text(output, html), output)
     click.echo(f"wrote {output}")
 
 
@@ -359,7 +391,7 @@ def viz_cmd(out_dir, output, title, no_lexical):
     except (OSError, ValueError, KeyError) as exc:
         raise click.ClickException(f"{path}: not a policykg graph ({exc})") from None
     html = viz.render_html(graph, title=title, lexical=not no_lexical)
-    output.write_text(html, encoding="utf-8")
+    _write(lambda: writers.write_text(output, html), output)
     click.echo(f"wrote {output} ({graph.number_of_nodes()} nodes)")
 
 

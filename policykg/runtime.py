@@ -23,6 +23,8 @@ from __future__ import annotations
 import copyreg
 import gc
 import math
+import os
+import signal
 from contextlib import contextmanager
 from dataclasses import fields
 from functools import cache
@@ -98,6 +100,14 @@ def _chunk_size(remaining: int, workers: int) -> int:
     return max(1, min(32, math.ceil(remaining / (workers * 4))))
 
 
+def _start_helper(prepare) -> None:
+    # Ctrl-C reaches every process of the group: a helper ends at once and without a traceback
+    # (an idle one would print KeyboardInterrupt's); the main process reports it in one line.
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    if prepare is not None:
+        prepare()
+
+
 def map_chunks(work, items: list, args: tuple, workers: int, progress=None, prepare=None) -> list:
     """``work(chunk, *args)`` (a list of results per chunk of ``items``) in this process and
     ``workers - 1`` helper processes; the results of all items, in input order.
@@ -123,7 +133,7 @@ def map_chunks(work, items: list, args: tuple, workers: int, progress=None, prep
     # running while it forks (the progress bar runs without tqdm's monitor thread).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(helpers, mp_context=context, initializer=prepare) as pool:
+    with ProcessPoolExecutor(helpers, mp_context=context, initializer=_start_helper, initargs=(prepare,)) as pool:
         running: dict = {}  # future → (first, end) of its chunk
         broken = False
 

@@ -169,8 +169,8 @@ SAMPLE = "2021年青浦区卫生健康工作要点\n一、落实严格措施，�
     ids=["utf8", "utf8-bom", "utf16", "utf16-be", "utf16-le-no-bom", "gbk", "gb18030", "empty"],
 )
 def test_decode(data, text):
-    decoded, _ = decode(data)
-    assert decoded == text
+    decoded, _, replaced = decode(data)
+    assert (decoded, replaced) == (text, 0)
 
 
 def test_decode_reports_gb18030(tmp_path):
@@ -229,7 +229,7 @@ def test_normalise_plan_like_text(s):
 @given(st.binary(max_size=400))
 def test_decode_any_bytes(data):
     try:
-        text, enc = decode(data)
+        text, enc, _ = decode(data)
     except ValueError:
         return
     assert isinstance(text, str) and isinstance(enc, str)
