@@ -1,6 +1,7 @@
 """Shared fixtures: the seed plans, one build of them, and a real Neo4j server (tests/neo4j_fixtures.py)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from tests.neo4j_fixtures import *  # noqa: F401,F403  (neo4j_server, neo4j_driver, empty_db)
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("POLICYKG_SHARED") or REPO.parent / "shared")  # a worktree elsewhere sets it
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold"
 
