@@ -29,7 +29,7 @@ from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile,
 from policykg.extract.structure import parse_structure
 from policykg.extract.tokenizer import code_points
 from policykg.graph.links import link
-from policykg.graph.model import build_graph
+from policykg.graph.model import build_graph, distinct_plans
 from policykg import gc_pause
 from policykg.resolve import resolve
 
@@ -248,11 +248,16 @@ def _init_worker() -> None:
 
 
 def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) -> BuildResult:
-    """Resolve the plans' entities and link them into one graph."""
+    """Resolve the plans' entities and link them into one graph; a plan repeated (the same text,
+    or the same issuer, title and year) is one problem line and counted once."""
+    plans, repeats = distinct_plans(plans)
+    problems = list(problems or []) + [
+        Problem(repeat.document.path, f"the same plan as {first.document.path} ({why})", "counted once", "duplicate")
+        for repeat, first, why in repeats]
     with gc_pause.paused():
         entities = resolve(plans)
         graph = link(build_graph(plans, entities), plans)
-    return BuildResult(plans, entities, graph, list(problems or []))
+    return BuildResult(plans, entities, graph, problems)
 
 
 
