@@ -376,7 +376,9 @@ def describe(exc: BaseException, secret: str | None = None) -> str:
         text = str(exc) or type(exc).__name__
     cause = exc.__cause__  # the server's causes (GQL): the first message may only point at them
     while cause is not None:
-        text += f": {getattr(cause, 'message', None) or cause}"
+        more = " ".join(str(getattr(cause, "message", None) or cause).split())
+        if more not in " ".join(text.split()):
+            text += f": {more}"
         cause = cause.__cause__
     text = " ".join(text.split())
     if secret:
