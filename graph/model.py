@@ -6,6 +6,7 @@ them, so the same graph goes to JSON, GraphML, CSV and Neo4j unchanged.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 import networkx as nx
@@ -15,7 +16,46 @@ from policykg.graph import schema
 
 
 def plan_id(plan: ExtractedPlan) -> str:
-    return f"{schema.PLAN}:{plan.meta.title or plan.document.name}"
+    """Which document a plan is, the same from build to build and folder to folder.
+
+    ``Plan:title|issuer|year`` when all three are known: one issuer does not issue two documents of
+    one title in one year, so a re-built, edited or re-encoded copy keeps its id and a re-load
+    replaces it, while the same title from another issuer or year is another plan. When one of them
+    is unknown the id also carries a digest of the text (``…|digest``): two different files with
+    the same title (or the same file name, when there is no title) are two plans.
+    """
+    meta = plan.meta
+    title = meta.title or plan.document.name
+    base = f"{schema.PLAN}:{title}|{meta.issuer or ''}|{meta.year or ''}"
+    return base if meta.title and meta.issuer and meta.year else f"{base}|{text_digest(plan)}"
+
+
+def text_digest(plan: ExtractedPlan) -> str:
+    """A short digest of the plan's normalised text: equal for the same text in any encoding or format."""
+    return hashlib.sha256(plan.document.text.encode("utf-8")).hexdigest()[:12]
+
+
+def distinct_plans(plans: list[ExtractedPlan]) -> tuple[list[ExtractedPlan], list[tuple[ExtractedPlan, ExtractedPlan, str]]]:
+    """The plans without repeats, and each repeat as (repeat, the plan it repeats, why).
+
+    A repeat has the text of an earlier plan, or its id (the same issuer, title and year): the same
+    document twice (a copy, the .txt and the .pdf). It would merge into the earlier plan's node and
+    double its mention counts; the first in input order stays.
+    """
+    kept: list[ExtractedPlan] = []
+    repeats = []
+    by_text: dict[str, ExtractedPlan] = {}
+    by_id: dict[str, ExtractedPlan] = {}
+    for plan in plans:
+        digest, pid = text_digest(plan), plan_id(plan)
+        if digest in by_text:
+            repeats.append((plan, by_text[digest], "the same text"))
+        elif pid in by_id:
+            repeats.append((plan, by_id[pid], "the same issuer, title and year"))
+        else:
+            kept.append(plan)
+            by_text[digest], by_id[pid] = plan, plan
+    return kept, repeats
 
 
 def sentence_text(plan: ExtractedPlan, index: int) -> str:
@@ -33,12 +73,15 @@ def build_graph(plans: list[ExtractedPlan], entities: dict[str, Entity]) -> nx.M
             continue  # plan titles become the Plan nodes themselves
         graph.add_node(entity.id, label=entity.label, name=entity.name, aliases=sorted(entity.aliases),
                        rules=sorted(entity.rules), **entity.props)
+    titles: dict[str, list[str]] = defaultdict(list)  # a plan cited by title: which plans have it
     for plan in plans:
-        add_plan(graph, plan)
+        titles[plan.meta.title or plan.document.name].append(plan_id(plan))
+    for plan in plans:
+        add_plan(graph, plan, titles)
     return graph
 
 
-def add_plan(graph: nx.MultiDiGraph, plan: ExtractedPlan) -> str:
+def add_plan(graph: nx.MultiDiGraph, plan: ExtractedPlan, titles: dict[str, list[str]]) -> str:
     pid = plan_id(plan)
     meta = plan.meta
     graph.add_node(
@@ -52,7 +95,7 @@ def add_plan(graph: nx.MultiDiGraph, plan: ExtractedPlan) -> str:
     if meta.region_doubt:  # the other divisions the region's name may denote
         graph.nodes[pid]["region_doubt"] = list(meta.region_doubt)
     _add_structure(graph, plan, pid)
-    _add_mentions(graph, plan, pid)
+    _add_mentions(graph, plan, pid, titles)
     return pid
 
 
@@ -79,14 +122,18 @@ def _part_of(plan: ExtractedPlan, pos: int) -> int:
     return owner
 
 
-def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None:
+def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str, titles: dict[str, list[str]]) -> None:
     by_target: dict[tuple[str, str | None], list] = defaultdict(list)
     for m in plan.mentions:
         target = m.entity_id
         if m.label == schema.PLAN:
-            target = f"{schema.PLAN}:{m.canonical}"
-            if target == pid or target not in graph:
-                continue  # a plan naming its own title is not a link
+            # A link when one other plan has the cited title; a plan naming its own title is none,
+            # and a title several plans share does not say which one.
+            citing = titles.get(m.canonical or "", [])
+            others = [p for p in citing if p != pid]
+            if len(others) != 1 or pid in citing:
+                continue
+            target = others[0]
         by_target[(pid, target)].append(m)
         if m.task >= 0:
             by_target[(f"{pid}#task{m.task + 1}", target)].append(m)

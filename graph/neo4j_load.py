@@ -2,8 +2,11 @@
 
 Order of a load:
 
-1. ``check_server`` (reachable in bounded time, credentials, database, version 5.x) and
-   ``ensure_schema`` (constraints and indexes, idempotent).
+1. ``check_server`` (reachable in bounded time, credentials, database, version 5.x), then the
+   database's load lock (``LoadLock``: one load or wipe of a database at a time; a second one waits
+   for the first, up to ``lock_wait`` seconds, then gives up with ``EXIT_BUSY``), then
+   ``ensure_schema`` (constraints and indexes, idempotent) and, with ``wipe``, the batched delete
+   of everything.
 2. Shared nodes (entities, regions; everything but Plan/Part/Task) are MERGEd in batches.
 3. Plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
    another plan comes after it, or with it when they refer to each other). In the transaction the
@@ -33,8 +36,12 @@ that the driver retries on transient errors. Labels and types come only from gra
 from __future__ import annotations
 
 import json
+import os
+import socket
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -63,10 +70,16 @@ class LoadError(Exception):
 # Exit codes a script can tell apart.
 EXIT_UNREACHABLE, EXIT_AUTH, EXIT_NO_DATABASE, EXIT_VERSION, EXIT_INTERRUPTED = 3, 4, 5, 6, 7
 EXIT_FAILED = 8  # the server refused a write (e.g. a constraint) for another reason
+EXIT_BUSY = 9  # another load or wipe of the database held the load lock for longer than lock_wait
+LOCK_WAIT = 600.0  # seconds a load waits for another load of the same database to finish
 
 
 @dataclass(slots=True)
 class Connection:
+    """Where and how to connect. A ``user:password@`` in the URI is taken out of it (the driver
+    refuses such URIs, and its error quotes them whole): it gives ``user`` and ``password``, and
+    ``uri`` is left without it, so the URI can go into any message."""
+
     uri: str
     user: str
     password: str = field(repr=False)
@@ -74,16 +87,24 @@ class Connection:
     connect_timeout: float = 5.0  # per connection attempt
     retry_time: float = 15.0  # how long a transaction is retried on transient errors
 
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.uri)
+        if "@" in parts.netloc:
+            userinfo, _, host = parts.netloc.rpartition("@")
+            user, has_password, password = userinfo.partition(":")
+            self.user = unquote(user) or self.user
+            if has_password:
+                self.password = unquote(password)
+            self.uri = parts._replace(netloc=host).geturl()
+
     def driver(self) -> Driver:
         return GraphDatabase.driver(self.uri, auth=(self.user, self.password),
                                     connection_timeout=self.connect_timeout,
                                     connection_acquisition_timeout=self.connect_timeout * 2,
                                     max_transaction_retry_time=self.retry_time)
 
-    def safe_uri(self) -> str:
-        """The URI without any user:password@ part, for messages."""
-        scheme, sep, rest = self.uri.partition("://")
-        return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else self.uri.rpartition("@")[2]
+    def describe(self, exc: BaseException) -> str:
+        return describe(exc, self.password)
 
 
 @dataclass(slots=True)
@@ -346,10 +367,24 @@ def _delete_unsupported(tx: ManagedTransaction, keep: dict[str, list[str]]) -> l
 
 # -- server checks ---------------------------------------------------------------------------
 
-def _first_line(exc: BaseException, secret: str | None = None) -> str:
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+def describe(exc: BaseException, secret: str | None = None) -> str:
+    """The whole message of ``exc`` on one line (a server's message ends with what matters: the
+    setting whose limit was reached), with its Neo4j code, and without ``secret``."""
+    if isinstance(exc, neo4j_errors.Neo4jError) and exc.message:
+        text = f"{exc.message} ({exc.code})" if exc.code else exc.message
+    else:
+        text = str(exc) or type(exc).__name__
+    cause = exc.__cause__  # the server's causes (GQL): the first message may only point at them
+    while cause is not None:
+        more = " ".join(str(getattr(cause, "message", None) or cause).split())
+        if more not in " ".join(text.split()):
+            text += f": {more}"
+        cause = cause.__cause__
+    text = " ".join(text.split())
     if secret:
         text = text.replace(secret, "***")
+    if isinstance(exc, neo4j_errors.Neo4jError) and "MemoryPoolOutOfMemory" in (exc.code or ""):
+        text += "; a smaller --batch-size needs less transaction memory"
     return text
 
 
@@ -359,7 +394,7 @@ def check_version(version: str) -> str:
     return version
 
 
-def check_server(driver: Driver, database: str, where: str = "Neo4j") -> str:
+def check_server(driver: Driver, database: str, where: str = "Neo4j", secret: str | None = None) -> str:
     """Connect, authenticate and check the version; raise LoadError with a short message."""
     try:
         driver.verify_connectivity()
@@ -369,14 +404,29 @@ def check_server(driver: Driver, database: str, where: str = "Neo4j") -> str:
         raise LoadError(f"{where} rejected the user name or password", EXIT_AUTH) from None
     except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
             neo4j_errors.ConnectionAcquisitionTimeoutError, OSError) as exc:
-        raise LoadError(f"cannot reach {where}: {_first_line(exc)}", EXIT_UNREACHABLE) from None
+        raise LoadError(f"cannot reach {where}: {describe(exc, secret)}", EXIT_UNREACHABLE) from None
     except neo4j_errors.ClientError as exc:
         if "DatabaseNotFound" in (exc.code or ""):
             raise LoadError(f"database {database!r} does not exist on {where}", EXIT_NO_DATABASE) from None
-        raise LoadError(f"{where} refused the connection: {_first_line(exc)}", EXIT_UNREACHABLE) from None
-    except neo4j_errors.DriverError as exc:
-        raise LoadError(f"cannot use {where}: {_first_line(exc)}", EXIT_UNREACHABLE) from None
+        raise LoadError(f"{where} refused the connection: {describe(exc, secret)}", EXIT_UNREACHABLE) from None
+    except (neo4j_errors.DriverError, ValueError) as exc:  # ValueError: an address that does not resolve
+        raise LoadError(f"cannot use {where}: {describe(exc, secret)}", EXIT_UNREACHABLE) from None
     return check_version(record["version"])
+
+
+def connect(connection: Connection) -> Driver:
+    """A driver whose server has passed ``check_server`` (the caller closes it); LoadError if not.
+    ``load`` and ``query`` both start here, so both fail in seconds when the server is down."""
+    try:
+        driver = connection.driver()
+    except (neo4j_errors.ConfigurationError, ValueError) as exc:  # a malformed URI
+        raise LoadError(f"cannot use {connection.uri}: {connection.describe(exc)}", EXIT_UNREACHABLE) from None
+    try:
+        check_server(driver, connection.database, connection.uri, connection.password)
+    except BaseException:
+        driver.close()
+        raise
+    return driver
 
 
 def ensure_schema(driver: Driver, database: str) -> None:
@@ -387,76 +437,171 @@ def ensure_schema(driver: Driver, database: str) -> None:
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def wipe(driver: Driver, database: str) -> None:
+def delete_everything(driver: Driver, database: str, rows: int = 5000) -> None:
+    """Delete every node and relationship, ``rows`` deletions per transaction (schema stays)."""
     with driver.session(database=database) as session:
-        session.run(cypher_files.load("wipe")).consume()
+        for statement in cypher_files.statements("wipe"):
+            session.run(statement, rows=rows).consume()
 
 
-def wipe_database(connection: Connection) -> None:
-    """Check the server, then delete every node and relationship (schema stays)."""
-    where = connection.safe_uri()
-    with connection.driver() as driver:
-        check_server(driver, connection.database, where)
+class LoadLock:
+    """One load (or wipe) of a database at a time.
+
+    The lock is a node created, never committed, in a transaction kept open while the lock is held
+    (cypher/take_load_lock.cypher): a uniqueness constraint makes a second CREATE wait until that
+    transaction ends. A loader killed mid-load takes its transaction and the lock with it: there is
+    no stale lock to clear. A waiting loader probes with transactions that the server ends after a
+    timeout, tells ``on_wait`` once who holds the lock, and gives up after ``wait`` seconds.
+    """
+
+    def __init__(self, driver: Driver, database: str, where: str, wait: float = LOCK_WAIT, on_wait=None):
+        self.driver, self.database, self.where = driver, database, where
+        self.wait, self.on_wait = wait, on_wait
+        self._session = self._tx = None
+
+    def __enter__(self) -> LoadLock:
+        self._create_constraint()
+        deadline = time.monotonic() + self.wait
+        waited = False
+        while not self._probe(max(1.0, min(deadline - time.monotonic(), 1.0 if not waited else 30.0))):
+            if not waited and self.on_wait:
+                self.on_wait(self.holder())
+            waited = True
+            if time.monotonic() >= deadline:
+                raise LoadError(f"another load of database {self.database!r} on {self.where} ({self.holder()}) "
+                                f"still runs after {self.wait:.0f} s; nothing was written, run again when it "
+                                "has finished", EXIT_BUSY)
+        # The lock was free a moment ago; a loader that took it since is waited for here.
+        self._session = self.driver.session(database=self.database)
         try:
-            wipe(driver, connection.database)
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
-            raise LoadError(f"lost the connection to {where} during --wipe: {_first_line(exc, connection.password)}",
+            self._tx = self._session.begin_transaction(metadata={
+                "policykg": "load lock", "host": socket.gethostname(), "pid": os.getpid()})
+            self._tx.run(cypher_files.load("take_load_lock")).consume()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self._tx is not None:
+                self._tx.rollback()
+            if self._session is not None:
+                self._session.close()
+        except neo4j_errors.DriverError:
+            pass  # the connection is gone: so is the transaction, and the lock with it
+        finally:
+            self._tx = self._session = None
+
+    def check(self) -> None:
+        """Raise LoadError unless the lock is still held (a server-side transaction timeout ends it)."""
+        try:
+            self._tx.run("RETURN 1").consume()
+        except neo4j_errors.DriverError as exc:
+            raise LoadError(f"lost the load lock of database {self.database!r} on {self.where} "
+                            f"({describe(exc)}); each plan is all or nothing, re-run to finish",
                             EXIT_INTERRUPTED) from None
-        except neo4j_errors.Neo4jError as exc:
-            raise LoadError(f"{where} refused --wipe: {_first_line(exc, connection.password)}", EXIT_FAILED) from None
+
+    def holder(self) -> str:
+        """Who holds the lock, as far as the server tells this user."""
+        try:
+            records, _, _ = self.driver.execute_query(cypher_files.load("load_lock_holder"),
+                                                      {"database": self.database}, database_=self.database)
+        except neo4j_errors.Neo4jError:
+            records = []
+        if not records:
+            return "held by another policykg load"
+        r = records[0]
+        return f"policykg pid {r['pid']} on {r['host']}, connected from {r['client']}, since {r['since']}"
+
+    def _create_constraint(self) -> None:
+        for attempt in range(3):  # two loaders creating it at once: one of them may be refused
+            try:
+                with self.driver.session(database=self.database) as session:
+                    session.run(cypher_files.load("load_lock_constraint")).consume()
+                return
+            except (neo4j_errors.ClientError, neo4j_errors.TransientError):
+                if attempt == 2:
+                    raise
+
+    def _probe(self, timeout: float) -> bool:
+        """Take the lock and let it go at once; False when another loader holds it for ``timeout`` s."""
+        with self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction(timeout=timeout)
+            try:
+                tx.run(cypher_files.load("take_load_lock")).consume()
+            except (neo4j_errors.ClientError, neo4j_errors.TransientError) as exc:
+                if "Transaction" in (exc.code or ""):  # LockClientStopped, TransactionTimedOut…
+                    return False
+                raise
+            finally:
+                if not tx.closed():
+                    tx.rollback()
+        return True
 
 
 # -- the load --------------------------------------------------------------------------------
 
 def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: int = 5000,
-               progress=None) -> LoadStats:
+               progress=None, *, wipe: bool = False, lock_wait: float = LOCK_WAIT, on_wait=None) -> LoadStats:
     """Load ``graph`` into the database of ``connection``; see the module docstring.
 
-    ``progress(n)`` is called after each committed transaction of plans with the number of plans
-    it held. Raises LoadError (with ``exit_code``) for anything that stops the load.
+    ``wipe`` first deletes everything in the database (under the same lock). ``progress(n)`` is
+    called after each committed transaction of plans with the number of plans it held;
+    ``on_wait(holder)`` once if another load holds the lock. Raises LoadError (with
+    ``exit_code``) for anything that stops the load.
     """
     stats = LoadStats()
     batches = plan_batches(graph, rows_per_batch)  # before connecting: a bad model fails fast
-    where = connection.safe_uri()
+    where = connection.uri
     phase = "before any plan"
-    with connection.driver() as driver:
-        check_server(driver, connection.database, where)
+    with connect(connection) as driver:
         try:
-            ensure_schema(driver, connection.database)
-            with driver.session(database=connection.database) as session:
-                phase = "while writing shared entities"
-                for chunk in _chunks(shared_nodes(graph), rows_per_batch):
-                    _commit(stats, session.execute_write(_write_shared, _node_rows(graph, chunk), {}))
-                for batch in batches:
-                    phase = f"after {stats.plans} plans were loaded"
-                    try:
-                        counters = session.execute_write(_write_batch, graph, batch)
-                    except neo4j_errors.ConstraintError:
-                        # Another loader created one of these plans meanwhile: merge instead.
-                        counters = session.execute_write(_write_batch, graph, batch, True)
-                    _commit(stats, counters)
-                    stats.plans += len(batch.plans)
-                    if progress:
-                        progress(len(batch.plans))
-                phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
-                for chunk in _chunks(global_edges(graph), rows_per_batch):
-                    _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
-                for chunk in _chunks(shared_nodes(graph), rows_per_batch):
-                    _commit(stats, session.execute_write(_prune_derived, _derived_rows(graph, chunk),
-                                                         _member_rows(graph, chunk)))
-                phase = f"after all {stats.plans} plans were loaded, while deleting unsupported entities"
-                _collect_unsupported(session, graph, stats)
+            with LoadLock(driver, connection.database, where, lock_wait, on_wait) as lock:
+                ensure_schema(driver, connection.database)
+                if wipe:
+                    phase = "during --wipe (nothing of this graph was written yet)"
+                    delete_everything(driver, connection.database, rows_per_batch)
+                    phase = "before any plan"
+                with driver.session(database=connection.database) as session:
+                    phase = "while writing shared entities"
+                    for chunk in _chunks(shared_nodes(graph), rows_per_batch):
+                        _commit(stats, session.execute_write(_write_shared, _node_rows(graph, chunk), {}))
+                    for batch in batches:
+                        phase = f"after {stats.plans} plans were loaded"
+                        try:
+                            counters = session.execute_write(_write_batch, graph, batch)
+                        except neo4j_errors.ConstraintError:
+                            # Another writer created one of these plans meanwhile: merge instead.
+                            counters = session.execute_write(_write_batch, graph, batch, True)
+                        _commit(stats, counters)
+                        stats.plans += len(batch.plans)
+                        if progress:
+                            progress(len(batch.plans))
+                    phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
+                    lock.check()  # the clean-up below deletes what no plan supports: only under the lock
+                    for chunk in _chunks(global_edges(graph), rows_per_batch):
+                        _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
+                    for chunk in _chunks(shared_nodes(graph), rows_per_batch):
+                        _commit(stats, session.execute_write(_prune_derived, _derived_rows(graph, chunk),
+                                                             _member_rows(graph, chunk)))
+                    phase = f"after all {stats.plans} plans were loaded, while deleting unsupported entities"
+                    _collect_unsupported(session, graph, stats)
+                    lock.check()
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.IncompleteCommit,
-                neo4j_errors.ConnectionAcquisitionTimeoutError, neo4j_errors.TransientError, OSError) as exc:
+                neo4j_errors.ConnectionAcquisitionTimeoutError, OSError) as exc:
             raise LoadError(f"lost the connection to {where} {phase} (each plan is all or nothing; "
-                            f"re-run to finish): {_first_line(exc, connection.password)}",
-                            EXIT_INTERRUPTED) from None
+                            f"re-run to finish): {connection.describe(exc)}", EXIT_INTERRUPTED) from None
+        except neo4j_errors.TransientError as exc:
+            if "MemoryPoolOutOfMemory" in (exc.code or ""):  # retrying cannot help: say so, not "lost"
+                raise LoadError(f"{where} ran out of transaction memory {phase}: {connection.describe(exc)}",
+                                EXIT_FAILED) from None
+            raise LoadError(f"the server kept failing {phase} (each plan is all or nothing; re-run to "
+                            f"finish): {connection.describe(exc)}", EXIT_INTERRUPTED) from None
         except neo4j_errors.Neo4jError as exc:
-            raise LoadError(f"{where} refused a write {phase}: {_first_line(exc, connection.password)}",
-                            EXIT_FAILED) from None
+            raise LoadError(f"{where} refused a write {phase}: {connection.describe(exc)}", EXIT_FAILED) from None
         except neo4j_errors.DriverError as exc:
-            raise LoadError(f"load failed {phase}: {_first_line(exc, connection.password)}",
-                            EXIT_INTERRUPTED) from None
+            raise LoadError(f"load failed {phase}: {connection.describe(exc)}", EXIT_INTERRUPTED) from None
     return stats
 
 

@@ -162,26 +162,27 @@ def bind(query: Query, params: dict | None = None) -> dict:
 
 
 def run(connection, name: str, params: dict | None = None) -> Result:
-    """Run a library query on Neo4j (``neo4j_load.Connection``) and return its columns and rows."""
+    """Run a library query on Neo4j (``neo4j_load.Connection``) and return its columns and rows.
+
+    The server is checked first as ``load`` checks it (``neo4j_load.connect``): a server that is
+    down is a QueryError within seconds, not after the driver's retries."""
     from neo4j import exceptions as neo4j_errors
+
+    from policykg.graph import neo4j_load
 
     query = get_query(name)
     bound = bind(query, params)
     try:
-        with connection.driver() as driver:
+        with neo4j_load.connect(connection) as driver:
             records, summary, keys = driver.execute_query(query.text, bound, database_=connection.database,
                                                           routing_="r")
-    except neo4j_errors.AuthError:
-        raise QueryError("Neo4j rejected the user name or password") from None
-    except neo4j_errors.ServiceUnavailable as exc:
-        raise QueryError(f"cannot reach Neo4j at {connection.uri}: {_first_line(exc)}") from None
+    except neo4j_load.LoadError as exc:
+        raise QueryError(str(exc)) from None
     except neo4j_errors.Neo4jError as exc:
-        raise QueryError(f"query {name!r} failed: {exc.code}: {_first_line(exc.message or exc)}") from None
+        raise QueryError(f"query {name!r} failed: {connection.describe(exc)}") from None
+    except neo4j_errors.DriverError as exc:
+        raise QueryError(f"query {name!r} failed: {connection.describe(exc)}") from None
     return Result(list(keys), [r.data() for r in records])
-
-
-def _first_line(exc) -> str:
-    return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
 # ---- output -----------------------------------------------------------------------------------

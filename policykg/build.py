@@ -26,7 +26,7 @@ from policykg.extract.gate import check_text
 from policykg.extract.pipeline import build_nlp, extract
 from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile, read_document
 from policykg.graph.links import link
-from policykg.graph.model import build_graph
+from policykg.graph.model import build_graph, distinct_plans
 from policykg.resolve.resolver import resolve
 
 __all__ = ["Problem", "BuildResult", "input_files", "find_inputs", "extract_file", "extract_files", "assemble", "build",
@@ -181,11 +181,16 @@ def _init_worker() -> None:
 
 
 def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) -> BuildResult:
-    """Resolve the plans' entities and link them into one graph."""
+    """Resolve the plans' entities and link them into one graph; a plan repeated (the same text,
+    or the same issuer, title and year) is one problem line and counted once."""
+    plans, repeats = distinct_plans(plans)
+    problems = list(problems or []) + [
+        Problem(repeat.document.path, f"the same plan as {first.document.path} ({why})", "counted once", "duplicate")
+        for repeat, first, why in repeats]
     with runtime.paused():
         entities = resolve(plans)
         graph = link(build_graph(plans, entities), plans)
-    return BuildResult(plans, entities, graph, list(problems or []))
+    return BuildResult(plans, entities, graph, problems)
 
 
 def build(paths: list[str | Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE, workers: int = 1,

@@ -34,12 +34,23 @@ def neo4j_options(fn):
     def wrapper(*args, uri, user, password, database, **kwargs):
         from policykg.graph.neo4j_load import Connection
 
+        connection = Connection(uri, user, password or "", database)  # takes user:password@ out of the URI
         # A dry run, or a build without --neo4j, connects to nothing.
-        if not password and not kwargs.get("dry_run") and kwargs.get("to_neo4j", True):
-            raise click.ClickException("no Neo4j password: set NEO4J_PASSWORD or pass --password")
-        return fn(*args, connection=Connection(uri, user, password or "", database), **kwargs)
+        if not kwargs.get("dry_run") and kwargs.get("to_neo4j", True):
+            if not connection.password:
+                raise click.ClickException("no Neo4j password: set NEO4J_PASSWORD (in .env, see .env.example) "
+                                           "or pass --password")
+            if connection.password in PLACEHOLDER_PASSWORDS:
+                raise click.ClickException("NEO4J_PASSWORD is still the placeholder of .env.example: choose a "
+                                           "password of your own (8+ characters) in .env before the first "
+                                           "`docker compose up`")
+        return fn(*args, connection=connection, **kwargs)
 
     return wrapper
+
+
+# Example passwords of .env.example (this one and earlier ones): refused, everyone knows them.
+PLACEHOLDER_PASSWORDS = ("change-me-please",)
 
 
 def quiet_option(fn):
@@ -145,6 +156,7 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
         raise click.ClickException(f"none of {len(files)} files could be read as a plan "
                                    f"({_problem_counts(failed)}); nothing written")
     result = build_lib.assemble(plans, problems)
+    _report_problems(result.problems[len(problems):])  # repeated plans, found when assembling
     with runtime.paused():  # millions of objects made, few freed: no collector passes over them
         written = _write(lambda: writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1),
                          out_dir)
@@ -204,21 +216,26 @@ def _print_summary(result, out_dir: Path, files_written: int, files: int | None 
         click.echo(f"skipped {len(skipped)} of {files} files: {_problem_counts(skipped)}")
 
 
-def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000):
+def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000, wipe: bool = False):
     """Load into Neo4j; a LoadError becomes one line on stderr and its distinct exit code."""
     from policykg.graph import neo4j_load
+
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting for another load of database {connection.database!r} to finish ({holder}) …",
+                   err=True)
 
     plans = sum(1 for _, d in graph.nodes(data=True) if d["label"] == "Plan")
     progress = Progress(plans, "load", quiet)
     try:
-        stats = neo4j_load.load_graph(graph, connection, rows_per_batch, progress=progress)
+        stats = neo4j_load.load_graph(graph, connection, rows_per_batch, progress=progress, wipe=wipe,
+                                      on_wait=waiting)
     except neo4j_load.LoadError as exc:
         progress.close()
         click.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
     finally:
         progress.close()
-    click.echo(f"loaded {stats.plans} plans into {connection.safe_uri()} (database {connection.database}): "
+    click.echo(f"loaded {stats.plans} plans into {connection.uri} (database {connection.database}): "
                f"{stats.nodes_created} nodes and {stats.relationships_created} relationships created, "
                f"{stats.relationships_deleted} relationships and {stats.nodes_deleted} nodes deleted")
     return stats
@@ -231,15 +248,18 @@ def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000):
 @click.option("--yes", is_flag=True, help="Do not ask before --wipe.")
 @click.option("--dry-run", is_flag=True, help="Print what would be written, connect to nothing.")
 @click.option("--batch-size", "rows_per_batch", type=click.IntRange(min=1), default=5000, show_default=True,
-              help="About this many nodes + relationships per transaction (whole plans per transaction).")
+              help="About this many nodes + relationships per transaction (whole plans per transaction; "
+                   "--wipe deletes this many per transaction).")
 @quiet_option
 def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
     """Load a graph written by `policykg build` (OUT_DIR/graph.json) into Neo4j.
 
     Each plan lands whole or not at all; loading the same graph again changes nothing, and a
-    changed plan replaces its earlier version. Exit status: 0 loaded, 3 server unreachable,
+    changed plan replaces its earlier version. One load (or --wipe) of a database runs at a time:
+    another one waits for it (up to 10 minutes). Exit status: 0 loaded, 3 server unreachable,
     4 wrong user name or password, 5 no such database, 6 unsupported Neo4j version,
-    7 connection lost during the load (re-run to finish), 8 the server refused a write.
+    7 connection lost during the load (re-run to finish), 8 the server refused a write,
+    9 another load kept the database busy (nothing written).
     """
     from policykg.graph import neo4j_load
 
@@ -251,16 +271,9 @@ def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
     if dry_run:
         click.echo(json.dumps(neo4j_load.dry_run(graph, rows_per_batch), ensure_ascii=False, indent=1))
         return
-    if wipe:
-        if not yes:
-            click.confirm(f"Delete every node in database {connection.database!r} at {connection.safe_uri()}?",
-                          abort=True)
-        try:
-            neo4j_load.wipe_database(connection)
-        except neo4j_load.LoadError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-    _load(graph, connection, quiet, rows_per_batch)
+    if wipe and not yes:
+        click.confirm(f"Delete every node in database {connection.database!r} at {connection.uri}?", abort=True)
+    _load(graph, connection, quiet, rows_per_batch, wipe=wipe)
 
 
 @cli.command("extract")

@@ -191,11 +191,7 @@ class DevServer:
             return self
         self._prepare()
         if not (self.home / "data" / "databases" / "system").exists():
-            # Only effective before the first start; afterwards it "succeeds" silently.
-            self.admin("dbms", "set-initial-password", self.password, check=True)
-            pw_file = self.home / "password"  # remember what the data dir was created with
-            pw_file.write_text(self.password + "\n")
-            pw_file.chmod(0o600)
+            self._set_initial_password()
         log = open(self.home / "logs" / "console.log", "ab")
         try:
             self._proc = subprocess.Popen(
@@ -251,6 +247,20 @@ class DevServer:
             raise DevServerError(f"neo4j-admin {' '.join(args[:2])} failed ({proc.returncode}):\n"
                                  f"{_tail(proc.stdout + proc.stderr)}")
         return proc
+
+    def _set_initial_password(self) -> None:
+        """neo4j-admin dbms set-initial-password, the password read from an argument file (``@file``,
+        which neo4j-admin's picocli expands), so that it is not on a command line that ``ps`` shows.
+        Only effective before the first start; afterwards it "succeeds" silently. The password file
+        remembers what the data dir was created with; both files are the user's only (0600)."""
+        _write_private(self.home / "password", self.password + "\n")
+        argfile = self.home / "run" / "initial-password.args"
+        quoted = self.password.replace("\\", "\\\\").replace('"', '\\"')  # picocli's quoting
+        _write_private(argfile, f'"{quoted}"\n')
+        try:
+            self.admin("dbms", "set-initial-password", f"@{argfile}", check=True)
+        finally:
+            argfile.unlink(missing_ok=True)
 
     def __enter__(self) -> DevServer:
         return self.start()
@@ -353,6 +363,14 @@ class DevServer:
         path = self.home / "logs" / "console.log"
         text = path.read_text(errors="replace") if path.exists() else ""
         return f"see also {self.home / 'logs' / 'debug.log'}; last lines of {path}:\n{_tail(text)}"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file only its owner can read, from the first byte on."""
+    path.unlink(missing_ok=True)  # an older file keeps its mode through os.open
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def _raise_keyboard_interrupt(*_) -> None:

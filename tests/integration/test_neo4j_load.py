@@ -1,8 +1,12 @@
 """Loading into a real Neo4j 5.26 server (tests/integration/neo4j_fixtures.py starts it)."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
+import threading
 import time
 
 import networkx as nx
@@ -10,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from policykg.cli import cli
-from policykg.graph import neo4j_load, schema, writers
+from policykg.graph import model, neo4j_load, schema, writers
 from policykg.graph.neo4j_load import Connection
 
 pytestmark = pytest.mark.neo4j
@@ -100,7 +104,8 @@ def test_reload_changed_plan_replaces_its_mentions(seeds_dir, seeds_build, neo4j
     target.write_text(text.replace("朱家角人民医院", "瑞金医院"), encoding="utf-8")
     second = build([copy])
     plan = next(p for p in second.plans if p.document.name == target.name)
-    pid = f"Plan:{plan.meta.title}"
+    pid = model.plan_id(plan)
+    assert pid == model.plan_id(next(p for p in first.plans if p.document.name == target.name))  # edited, same plan
     old_targets = {v for _, v, k in first.graph.out_edges(pid, keys=True) if k == "MENTIONS"}
     new_targets = {v for _, v, k in second.graph.out_edges(pid, keys=True) if k == "MENTIONS"}
     gone, added = old_targets - new_targets, new_targets - old_targets
@@ -174,11 +179,11 @@ def test_cypher_injection_stays_data(seeds_build, neo4j_server, empty_db, tmp_pa
     more_nodes, more_rels = _model_state(result.graph)
     assert nodes == want_nodes | more_nodes and rels == want_rels | more_rels
     records, _, _ = empty_db.execute_query("MATCH (t:Task) WHERE t.plan = $pid RETURN t.headline AS h ORDER BY t.order",
-                                           pid=f"Plan:{result.plans[0].meta.title}", database_=db)
+                                           pid=model.plan_id(result.plans[0]), database_=db)
     stored = " ".join(r["h"] for r in records)  # normalised text: ）for ), no spaces around //
     assert "DETACH DELETE n" in stored and '\\"引号\\' in stored
     records, _, _ = empty_db.execute_query("MATCH (:Plan {id: $pid})-[r:MENTIONS]->() UNWIND r.sentences AS s "
-                                           "RETURN collect(s) AS s", pid=f"Plan:{result.plans[0].meta.title}",
+                                           "RETURN collect(s) AS s", pid=model.plan_id(result.plans[0]),
                                            database_=db)
     sentences = records[0]["s"]  # the evidence, with its quotes, backticks and braces, as data
     assert any(evil[3] in s for s in sentences) and any("';" in s for s in sentences)
@@ -232,6 +237,35 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
+def test_cli_query_unreachable_fails_fast(neo4j_server):
+    """query checks the server as load does: one connection attempt, not the driver's retries."""
+    attempts = []
+    with socket.socket() as listener:  # accepts and hangs up: a server that is not there
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        listener.settimeout(0.2)
+        done = threading.Event()
+
+        def accept():
+            while not done.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    continue
+                attempts.append(conn)
+                conn.close()
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        env = _env(neo4j_server, NEO4J_URI=f"bolt://127.0.0.1:{listener.getsockname()[1]}")
+        result = CliRunner().invoke(cli, ["query", "plan_overview"], env=env)
+        done.set()
+        thread.join()
+    assert result.exit_code == 1 and "cannot reach" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert 1 <= len(attempts) <= 2  # before: retried for the driver's retry time (34 s)
+
+
 def test_cli_unreachable_fails_fast(seeds_out, neo4j_server):
     env = _env(neo4j_server, NEO4J_URI=f"bolt://127.0.0.1:{_closed_port()}")
     t0 = time.monotonic()
@@ -275,7 +309,28 @@ def test_password_not_in_help_or_repr(monkeypatch):
     result = CliRunner().invoke(cli, ["load", "--help"], env={"NEO4J_PASSWORD": secret})
     assert result.exit_code == 0 and secret not in result.output
     assert secret not in repr(Connection("bolt://h:7687", "neo4j", secret))
-    assert Connection("bolt://u:pw@h:7687", "neo4j", "x").safe_uri() == "bolt://h:7687"
+    # Credentials in the URI are taken out of it: the URI can go into messages.
+    connection = Connection("neo4j+s://u%40x:p%3Aw@h:7687/?policy=a", "neo4j", "")
+    assert (connection.uri, connection.user, connection.password) == ("neo4j+s://h:7687/?policy=a", "u@x", "p:w")
+    assert secret not in repr(Connection(f"bolt://neo4j:{secret}@h:7687", "neo4j", ""))
+
+
+@pytest.mark.parametrize("host", ["live", "closed", "malformed"])
+def test_password_in_uri_never_shown(seeds_out, neo4j_server, host):
+    """bolt://user:password@host: no traceback, and the password in no message (the driver's own
+    error quoted the URI whole)."""
+    secret = neo4j_server.password if host == "live" else "Uri-Secret-4711"
+    address = {"live": neo4j_server.uri.partition("://")[2], "closed": f"127.0.0.1:{_closed_port()}",
+               "malformed": "127.0.0.1:notaport"}[host]
+    env = _env(neo4j_server, NEO4J_URI=f"bolt://{neo4j_server.user}:{secret}@{address}", NEO4J_PASSWORD="")
+    for args in (["load", str(seeds_out)], ["query", "plan_overview"]):
+        result = CliRunner().invoke(cli, args, env=env)
+        assert secret not in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        if host == "live":
+            assert result.exit_code == 0, result.output
+        else:
+            assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1, result.output
 
 
 def test_batches_keep_plans_whole_and_ordered(seeds_build):
@@ -416,3 +471,91 @@ def test_reload_keeps_an_isolated_plan_of_another_folder(neo4j_server, empty_db)
     nodes, rels = _db_state(empty_db, db)
     assert nodes == {(lower, "Plan"), (higher, "Plan")} and rels == set()
     assert (stats.nodes_deleted, stats.relationships_deleted) == (1, 2)  # the program and both relationships
+
+
+# -- one load at a time ----------------------------------------------------------------------
+
+def _two_folders(seeds_dir):
+    """Two builds sharing no plan but many entities (a district and the province)."""
+    from policykg.build import build
+
+    files = sorted(seeds_dir.glob("*.txt"))
+    return build(files[:2] + files[3:4]), build(files[2:3] + files[4:])
+
+
+def test_concurrent_loads_give_the_clean_result(seeds_dir, neo4j_server, empty_db, tmp_path):
+    """Two `policykg load` processes at once, in small transactions so that they overlap: the graph
+    is the one two loads after each other give (before: one load's clean-up deleted the entities
+    the other had written and not linked yet, both exiting 0)."""
+    one, two = _two_folders(seeds_dir)
+    dirs = []
+    for i, result in enumerate((one, two)):
+        writers.write_json(result.graph, tmp_path / f"{i}" / writers.GRAPH_JSON)
+        dirs.append(tmp_path / f"{i}")
+    clean = (_model_state(one.graph)[0] | _model_state(two.graph)[0],
+             _model_state(one.graph)[1] | _model_state(two.graph)[1])
+    env = {**os.environ, **_env(neo4j_server)}
+    for _ in range(2):
+        neo4j_load.delete_everything(empty_db, neo4j_server.database)
+        procs = [subprocess.Popen([sys.executable, "-m", "policykg.cli", "load", str(d), "--batch-size", "200"],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for d in dirs]
+        outputs = [p.communicate(timeout=300)[0] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], outputs
+        assert _db_state(empty_db, neo4j_server.database) == clean
+
+
+def _hold_lock(neo4j_server, release: threading.Event, held: threading.Event):
+    with neo4j_load.connect(_connection(neo4j_server)) as driver:
+        with neo4j_load.LoadLock(driver, neo4j_server.database, neo4j_server.uri):
+            held.set()
+            release.wait(60)
+
+
+def test_load_waits_for_the_lock_then_loads(seeds_dir, neo4j_server, empty_db):
+    one, _ = _two_folders(seeds_dir)
+    release, held = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(neo4j_server, release, held))
+    holder.start()
+    assert held.wait(30)
+    waits, results = [], []
+    loader = threading.Thread(target=lambda: results.append(neo4j_load.load_graph(
+        one.graph, _connection(neo4j_server), on_wait=waits.append)))
+    loader.start()
+    deadline = time.monotonic() + 30
+    while not waits and time.monotonic() < deadline:
+        time.sleep(0.2)
+    try:
+        assert waits and f"pid {os.getpid()}" in waits[0], waits  # it says who holds the lock
+        assert _count(empty_db, neo4j_server.database) == 0  # and writes nothing while it waits
+    finally:
+        release.set()
+        holder.join()
+        loader.join(120)
+    assert results and results[0].plans == 3
+    assert _db_state(empty_db, neo4j_server.database) == _model_state(one.graph)
+
+
+def test_load_and_wipe_refused_while_another_load_runs(seeds_out, seeds_build, neo4j_server, empty_db):
+    connection, db = _connection(neo4j_server), neo4j_server.database
+    neo4j_load.load_graph(seeds_build.graph, connection)
+    before = _db_state(empty_db, db)
+    release, held = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(neo4j_server, release, held))
+    holder.start()
+    try:
+        assert held.wait(30)
+        for wipe in (False, True):
+            with pytest.raises(neo4j_load.LoadError) as info:
+                neo4j_load.load_graph(seeds_build.graph, connection, wipe=wipe, lock_wait=1)
+            assert info.value.exit_code == neo4j_load.EXIT_BUSY
+            assert "another load" in str(info.value) and "nothing was written" in str(info.value)
+            assert neo4j_server.password not in str(info.value)
+    finally:
+        release.set()
+        holder.join()
+    assert _db_state(empty_db, db) == before  # the wipe deleted nothing
+    # The lock is gone with its holder, and it is never committed: the graph has no lock node.
+    again = neo4j_load.load_graph(seeds_build.graph, connection, lock_wait=1)
+    assert (again.nodes_created, again.nodes_deleted) == (0, 0)
+    assert _db_state(empty_db, db) == before

@@ -93,7 +93,7 @@ def test_healthy_x_diffusion(loaded):
 
 def test_diffusion_timeline_starts_with_the_nation(tmp_path, neo4j_server, empty_db):
     from policykg.build import build
-    from tests.test_links import DISTRICT_PLAN, NATIONAL_PLAN
+    from tests.unit.test_links import DISTRICT_PLAN, NATIONAL_PLAN
 
     (tmp_path / "national.txt").write_text(NATIONAL_PLAN, encoding="utf-8")
     (tmp_path / "district.txt").write_text(DISTRICT_PLAN, encoding="utf-8")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from policykg.graph import schema
 
-BAOSHAN = "Plan:2025年宝山区卫生健康工作要点"
-QINGPU = "Plan:2021年青浦区卫生健康工作要点"
-SHANGHAI = "Plan:2022年上海市卫生健康工作要点"
+# Plan ids: title|issuer|year (graph/model.py plan_id)
+BAOSHAN = "Plan:2025年宝山区卫生健康工作要点|上海市宝山区卫生健康委员会|2025"
+QINGPU = "Plan:2021年青浦区卫生健康工作要点|上海市青浦区卫生健康委员会|2021"
+SHANGHAI = "Plan:2022年上海市卫生健康工作要点|上海市卫生健康委员会|2022"
 
 
 def _edges(graph, key):
