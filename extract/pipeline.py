@@ -27,8 +27,8 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from policykg.extract import components, regions, tokenizer  # noqa: F401  (components, tokenizer: register)
-from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
+from policykg.extract import components, regions, targets, tokenizer  # noqa: F401  (components, tokenizer: register)
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure, Target
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.structure import locator, parse_structure
 
@@ -42,6 +42,7 @@ def build_nlp() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     nlp.add_pipe("policykg_candidates")
     nlp.add_pipe("policykg_select")
+    nlp.add_pipe("policykg_targets")
     regions.find_in("")  # compiles the metadata's scanner of region names now, not on the first plan
     # Its data (~45,000 place names, the divisions dataset: some 200,000 objects) lives as long
     # as the process. Frozen out of the collector's generations, it is not walked again by
@@ -94,4 +95,19 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
                 part=part,
             )
         )
-    return ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions)
+    return ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions,
+                         targets=_targets(doc, document, meta, locate))
+
+
+def _targets(doc, document: Document, meta: PlanMeta, locate) -> list[Target]:
+    """The targets component's records, with offsets into the original and the plan year as the
+    deadline the text leaves unsaid."""
+    out = []
+    for t in doc.user_data.get(targets.FOUND_KEY, ()):
+        start, end = document.original_span(t.start, t.end)
+        scope_start, scope_end = document.original_span(t.scope_start, t.scope_end) if t.scope_start >= 0 else (-1, -1)
+        part, task, sentence = locate(t.start)
+        out.append(Target(t.indicator, t.canonical, t.kind, t.value, t.low, t.high, t.unit, t.direction,
+                          t.deadline if t.deadline is not None else meta.year, t.deadline_text, t.scope,
+                          document.original[start:end], start, end, sentence, task, part, scope_start, scope_end))
+    return out
