@@ -96,6 +96,7 @@ class Rules:
     at_least_verbs: frozenset
     at_most_verbs: frozenset
     exact_verbs: frozenset
+    direction_words: tuple  # all of them and the bare 至/到
     verb_before: re.Pattern  # direction, change and count verbs right before a value
     at_least_after: tuple
     at_most_after: tuple
@@ -143,6 +144,7 @@ def load_rules(name: str = "indicators.yml") -> Rules:
         at_least_verbs=frozenset(data["at_least_verbs"]),
         at_most_verbs=frozenset(data["at_most_verbs"]),
         exact_verbs=frozenset(data["exact_verbs"]),
+        direction_words=tuple(direction_verbs + data["to_words"]),
         verb_before=re.compile(rf"(?:{verbs})+\Z"),
         at_least_after=tuple(data["at_least_after"]),
         at_most_after=tuple(data["at_most_after"]),
@@ -166,6 +168,12 @@ def load_rules(name: str = "indicators.yml") -> Rules:
         empty=frozenset(data["empty_indicators"]),
         aliases=aliases,
     )
+
+
+def indicator_aliases(canonical: str, rules: Rules | None = None) -> list[str]:
+    """The names the data knows for an indicator (its canonical name first)."""
+    rules = rules or load_rules()
+    return [canonical] + sorted(a for a, c in rules.aliases.items() if c == canonical and a != canonical)
 
 
 # ------------------------------------------------------------------------------- extraction
@@ -213,10 +221,10 @@ def _quoted(text: str, start: int, end: int) -> list[bool]:
 def _direction(rules: Rules, verb: str, after: str) -> str:
     if after:
         return AT_LEAST if after in rules.at_least_after else AT_MOST
-    for words, direction in ((rules.at_least_verbs, AT_LEAST), (rules.at_most_verbs, AT_MOST)):
-        if any(verb.endswith(w) or verb.startswith(w) for w in words):
-            return direction
-    return EXACTLY
+    word = _direction_part(rules, verb)
+    if word in rules.at_least_verbs:
+        return AT_LEAST
+    return AT_MOST if word in rules.at_most_verbs else EXACTLY
 
 
 def _per_population(indicator: str) -> str:
@@ -489,12 +497,10 @@ def _closing(rules: Rules, text: str, pos: int, c_end: int) -> str:
 
 
 def _direction_part(rules: Rules, verb: str) -> str:
-    """The direction word at the end of a run of verbs (至少, 不少于, 达到 …), '' if none."""
-    for words in (rules.at_least_verbs, rules.at_most_verbs, rules.exact_verbs, rules.to_words):
-        for w in sorted(words, key=len, reverse=True):
-            if verb.endswith(w):
-                return w
-    return ""
+    """The direction word in a run of verbs (至少建成, 配置不少于, 达到 …), '' if none: the longest
+    one (不超过, not 超过)."""
+    words = [w for w in rules.direction_words if w in verb]
+    return max(words, key=len) if words else ""
 
 
 def _count_part(rules: Rules, verb: str) -> str:

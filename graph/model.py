@@ -11,6 +11,7 @@ from collections import defaultdict
 import networkx as nx
 
 from policykg.extract.document import Entity, ExtractedPlan
+from policykg.extract.targets import indicator_aliases
 from policykg.graph import schema
 
 
@@ -127,7 +128,7 @@ def _add_targets(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None:
         graph.add_edge(f"{pid}#task{t.task + 1}" if t.task >= 0 else pid, node, key=schema.SETS)
         indicator = f"{schema.INDICATOR}:{t.canonical}"
         if indicator not in graph:
-            graph.add_node(indicator, label=schema.INDICATOR, name=t.canonical, aliases=[t.canonical])
+            graph.add_node(indicator, label=schema.INDICATOR, name=t.canonical, aliases=indicator_aliases(t.canonical))
         aliases = graph.nodes[indicator]["aliases"]
         if t.indicator not in aliases:
             aliases.append(t.indicator)
