@@ -431,8 +431,9 @@ def _read(text: str, m: re.Match, left: int, c_end: int, rules: Rules, list_verb
     # count, the thing before: verb thing value unit (以上), or a list member under the same verb
     words_start, scope = _strip_left(rules, text, left, q_start)
     lead = rules.count_lead.match(text, words_start, q_start)
+    start = words_start
     if lead:
-        words_start, list_verb = lead.end(), lead.group("verbs")
+        start, words_start, list_verb = lead.start("verbs"), lead.end(), lead.group("verbs")
     elif not list_verb:
         return None
     thing = _clean_indicator(rules, text[words_start:q_start])
@@ -440,12 +441,12 @@ def _read(text: str, m: re.Match, left: int, c_end: int, rules: Rules, list_verb
     if thing.endswith("各"):  # 甲、乙、丙各3-5个: one target each
         names = [n for n in re.split("[、和及]", thing[:-1]) if n]
         if names and all(_is_indicator(rules, n) for n in names):
-            return ([_target(rules, words_start, end, n, COUNT, parsed, unit, direction, scope) for n in names],
+            return ([_target(rules, start, end, n, COUNT, parsed, unit, direction, scope) for n in names],
                     end, list_verb, [], "")
         return None
     if not _is_indicator(rules, thing):
         return None
-    return [_target(rules, words_start, end, thing, COUNT, parsed, unit, direction, scope)], end, list_verb, [], ""
+    return [_target(rules, start, end, thing, COUNT, parsed, unit, direction, scope)], end, list_verb, [], ""
 
 
 def _last_item(text: str, start: int, end: int, keep_list: bool = False) -> int:

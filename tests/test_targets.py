@@ -199,6 +199,22 @@ def test_plan_records_point_into_the_original_and_default_to_the_plan_year():
     assert plan.targets[0].text == "居民健康素养水平達到33%以上"  # the original's characters
 
 
+def test_a_named_place_is_the_scope_and_the_region():
+    from policykg.build import assemble
+    from policykg.graph import schema
+
+    text = ("2024年浙江省卫生健康工作要点\n一、提升健康水平\n1.深化健康促进。全省居民健康素养水平达到41%以上，"
+            "宁波市居民健康素养水平达到44%以上。\n2.加强基层。新增社区医院3家。\n")
+    plan = extract(normalise(text, "invented.txt", "utf-8"))
+    assert [(t.scope, t.value, t.text) for t in plan.targets] == [
+        ("全省", 41, "居民健康素养水平达到41%以上"), ("宁波市", 44, "宁波市居民健康素养水平达到44%以上"),
+        ("", 3, "新增社区医院3家")]
+    graph = assemble([plan]).graph
+    regions = [[v for _, v, k in graph.out_edges(f"Plan:2024年浙江省卫生健康工作要点#target{i}", keys=True)
+                if k == schema.FOR_REGION] for i in (1, 2, 3)]
+    assert regions == [["Region:浙江省"], ["Region:宁波市"], ["Region:浙江省"]]
+
+
 def test_plan_records_survive_pickling():
     import pickle
 
