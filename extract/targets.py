@@ -203,7 +203,7 @@ _SENTENCE = re.compile(r"[^。！？；\n]+")
 _CLAUSE = re.compile(r"[^，：]+")
 _THING_STOP = re.compile(rf"[、，。；：！？\n]|(?:和|及|与|以及)(?={_QTY})")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_HEADING = re.compile(r"[ \t]*(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）|\d{1,3}[.、](?!\d))")
+_HEADING = re.compile(r"[ \t]*(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)")
 
 
 def _quoted(text: str, start: int, end: int) -> list[bool]:
@@ -251,8 +251,8 @@ def find_targets(text: str, region_spans: list[tuple[int, int]] = (), rules: Rul
 
 
 def _sentence_targets(text: str, s_start: int, s_end: int, region_spans, rules: Rules) -> list[Found]:
-    if s_end - s_start <= 30 and _HEADING.match(text, s_start):
-        return []  # a heading names a theme (二、打造三个体系), not a target
+    if _HEADING.match(text, s_start) and (s_end == len(text) or text[s_end] == "\n"):
+        return []  # a part heading names a theme (二、打造三个体系，提升…), not a target
     quoted = _quoted(text, s_start, s_end)
     deadlines = [(m.start(), int(m.group("year") or m.group("year2")), m.group())
                  for m in rules.deadline.finditer(text, s_start, s_end)]

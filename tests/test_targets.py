@@ -100,6 +100,8 @@ def test_directions():
     assert one("住院费用增幅不超过6%。").direction == AT_MOST
     assert one("孕产妇死亡率为0。").direction == EXACTLY
     assert one("婴儿死亡率降至3.5‰。").direction == AT_MOST
+    assert one("到2030年，本县人均健康预期寿命≥72岁。").direction == AT_LEAST
+    assert one("5岁以下儿童死亡率≤6‰。").direction == AT_MOST
     assert one("高血压患者规范管理率继续保持在70%以上。").direction == AT_LEAST
     t = one("提升家庭医生签约服务覆盖率至48%。")
     assert (t.indicator, t.direction, t.value) == ("家庭医生签约服务覆盖率", AT_LEAST, 48)
@@ -169,6 +171,7 @@ def test_each_of_a_list():
     "于2025年6月1日起施行。",
     "推进“1+3+N”体系建设，深入实施健康某某26项行动。",  # numbers in quotes and in a name
     "二、打造三个体系",  # a heading
+    "（三）建成两个中心，提升服务能级\n",
     "排名第3个，位列前10名。",
     "做好三级医院评审和两癌筛查工作。",  # numerals inside names
     "编制指南2.0版。",
@@ -176,6 +179,10 @@ def test_each_of_a_list():
 ])
 def test_no_target(text):
     assert targets(text) == []
+
+
+def test_a_numbered_line_of_targets_is_no_heading():
+    assert [t.value for t in targets("（1）人均预期寿命达到80岁\n2.孕产妇死亡率控制在8/10万以下\n")] == [80, 8]
 
 
 def test_a_date_is_no_deadline():
