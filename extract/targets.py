@@ -92,6 +92,7 @@ def parse_value(text: str) -> tuple[float, float | None, float | None] | None:
 @dataclass(frozen=True, slots=True)
 class Rules:
     quantity: re.Pattern
+    worth_reading: re.Pattern  # a sentence without it has no target (most sentences)
     units: re.Pattern  # a unit inside a range (30%—50%)
     at_least_verbs: frozenset
     at_most_verbs: frozenset
@@ -106,6 +107,7 @@ class Rules:
     raise_verbs: frozenset
     to_lead: re.Pattern  # the raising or lowering verb that opens 提升X至45%
     count_verbs: frozenset
+    count_verbs_longest_first: tuple
     count_lead: re.Pattern  # count verbs opening the text before a value
     count_units: frozenset
     deadline: re.Pattern
@@ -140,6 +142,7 @@ def load_rules(name: str = "indicators.yml") -> Rules:
             aliases[alias] = canonical
     return Rules(
         quantity=quantity,
+        worth_reading=re.compile(rf"\d|百分之|[零〇一二两三四五六七八九十百千][万亿]?(?:{units})"),
         units=re.compile(units),
         at_least_verbs=frozenset(data["at_least_verbs"]),
         at_most_verbs=frozenset(data["at_most_verbs"]),
@@ -154,6 +157,7 @@ def load_rules(name: str = "indicators.yml") -> Rules:
         raise_verbs=frozenset(data["raise_verbs"]),
         to_lead=re.compile(rf"(?:{alternation(data['lead_words'])})*(?:{alternation(data['raise_verbs'] + data['lower_verbs'])})"),
         count_verbs=frozenset(data["count_verbs"]),
+        count_verbs_longest_first=tuple(sorted(data["count_verbs"], key=len, reverse=True)),
         count_lead=re.compile(rf"(?:{alternation(data['lead_words'])})*(?P<verbs>(?:{alternation(data['count_verbs'])})+)"),
         count_units=frozenset(data["count_units"]),
         deadline=re.compile(data["deadline"]),
@@ -206,16 +210,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _HEADING = re.compile(r"[ \t]*(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)")
 
 
-def _quoted(text: str, start: int, end: int) -> list[bool]:
-    """Per character of text[start:end]: inside “…” or 《…》."""
-    out, depth = [], 0
-    for ch in text[start:end]:
-        if ch in "“《":
-            depth += 1
-        out.append(depth > 0)
-        if ch in "”》" and depth:
-            depth -= 1
-    return out
+def _quoted(text: str, start: int, pos: int) -> bool:
+    """Whether text[pos] stands inside “…” or 《…》 opened after ``start``."""
+    return (text.count("“", start, pos) + text.count("《", start, pos)
+            > text.count("”", start, pos) + text.count("》", start, pos))
 
 
 def _direction(rules: Rules, verb: str, after: str) -> str:
@@ -244,6 +242,7 @@ def find_targets(text: str, region_spans: list[tuple[int, int]] = (), rules: Rul
     """Every target in ``text`` (normalised plan text). ``region_spans``: (start, end) of places
     the pipeline found, so that a target for a named place has it as its scope."""
     rules = rules or load_rules()
+    region_spans = dict(region_spans)  # start → end
     found: list[Found] = []
     for sentence in _SENTENCE.finditer(text):
         found.extend(_sentence_targets(text, sentence.start(), sentence.end(), region_spans, rules))
@@ -253,7 +252,8 @@ def find_targets(text: str, region_spans: list[tuple[int, int]] = (), rules: Rul
 def _sentence_targets(text: str, s_start: int, s_end: int, region_spans, rules: Rules) -> list[Found]:
     if _HEADING.match(text, s_start) and (s_end == len(text) or text[s_end] == "\n"):
         return []  # a part heading names a theme (二、打造三个体系，提升…), not a target
-    quoted = _quoted(text, s_start, s_end)
+    if not rules.worth_reading.search(text, s_start, s_end):
+        return []
     deadlines = [(m.start(), int(m.group("year") or m.group("year2")), m.group())
                  for m in rules.deadline.finditer(text, s_start, s_end)]
     deadlines += [(m.start(), None, m.group()) for m in rules.plan_year_deadline.finditer(text, s_start, s_end)]
@@ -272,7 +272,7 @@ def _sentence_targets(text: str, s_start: int, s_end: int, region_spans, rules: 
             if not m:
                 break
             pos = m.end()
-            if quoted[m.start() - s_start] or m.start() < left:
+            if m.start() < left or _quoted(text, s_start, m.start()):
                 continue
             target = _read(text, m, left, c_end, rules, list_verb, shared, shared_verb)
             if target is None:
@@ -293,17 +293,16 @@ def _sentence_targets(text: str, s_start: int, s_end: int, region_spans, rules: 
     return out
 
 
-def _place_scope(target: Found, region_spans, text: str, rules: Rules) -> None:
+def _place_scope(target: Found, region_spans: dict[int, int], text: str, rules: Rules) -> None:
     """A place named at the start of the target phrase is its scope (西湖区居民健康素养水平 …)."""
-    if target.scope:
+    start = target.start
+    end = region_spans.get(start)
+    if target.scope or end is None or end >= target.end:
         return
-    for start, end in region_spans:
-        if start == target.start and end < target.end:
-            target.scope, target.scope_start, target.scope_end = text[start:end], start, end
-            rest = target.indicator.removeprefix(target.scope)
-            if rest != target.indicator and _is_indicator(rules, rest):
-                target.indicator, target.canonical = rest, _canonical(rules, rest)
-            return
+    target.scope, target.scope_start, target.scope_end = text[start:end], start, end
+    rest = target.indicator.removeprefix(target.scope)
+    if rest != target.indicator and _is_indicator(rules, rest):
+        target.indicator, target.canonical = rest, _canonical(rules, rest)
 
 
 def _strip_left(rules: Rules, text: str, start: int, end: int) -> tuple[int, str]:
@@ -350,7 +349,10 @@ def _read(text: str, m: re.Match, left: int, c_end: int, rules: Rules, list_verb
     if m.group("pct") is not None:
         raw, unit, per = m.group("pct"), "%", ""
     else:
-        raw, unit, per = rules.units.sub("", m.group("value")), m.group("unit") or "", m.group("per") or ""
+        raw, unit, per = m.group("value"), m.group("unit") or "", m.group("per") or ""
+        if not unit and not per and not rules.verb_before.search(before):
+            return None  # a bare number with no verb before it (一体化, 2.0版): nothing to read
+        raw = rules.units.sub("", raw)
     parsed = parse_value(raw)
     if parsed is None:
         return None
@@ -505,10 +507,7 @@ def _direction_part(rules: Rules, verb: str) -> str:
 
 
 def _count_part(rules: Rules, verb: str) -> str:
-    for w in sorted(rules.count_verbs, key=len, reverse=True):
-        if w in verb:
-            return w
-    return ""
+    return next((w for w in rules.count_verbs_longest_first if w in verb), "")
 
 
 def _target(rules: Rules, start: int, end: int, indicator: str, kind: str, parsed, unit: str, direction: str,
