@@ -104,6 +104,8 @@ def _targets(doc, document: Document, meta: PlanMeta, locate) -> list[Target]:
     deadline the text leaves unsaid."""
     out = []
     for t in doc.user_data.get(targets.FOUND_KEY, ()):
+        if t.reported is not None and meta.year and t.reported < meta.year:
+            continue  # a figure of an earlier year the plan reviews
         start, end = document.original_span(t.start, t.end)
         scope_start, scope_end = document.original_span(t.scope_start, t.scope_end) if t.scope_start >= 0 else (-1, -1)
         part, task, sentence = locate(t.start)

@@ -112,6 +112,8 @@ class Rules:
     count_units: frozenset
     deadline: re.Pattern
     plan_year_deadline: re.Pattern
+    reported_year: re.Pattern
+    reported_words: tuple
     jurisdiction: re.Pattern
     area: re.Pattern
     population: re.Pattern
@@ -162,6 +164,8 @@ def load_rules(name: str = "indicators.yml") -> Rules:
         count_units=frozenset(data["count_units"]),
         deadline=re.compile(data["deadline"]),
         plan_year_deadline=re.compile(data["plan_year_deadline"]),
+        reported_year=re.compile(data["reported_year"]),
+        reported_words=tuple(data["reported_words"]),
         jurisdiction=re.compile(rf"(?:{alternation(data['jurisdiction_scopes'])})"),
         area=re.compile(rf"(?:{alternation(data['area_scopes'])})"),
         population=re.compile(alternation(data["population_scopes"])),
@@ -201,6 +205,8 @@ class Found:
     scope: str  # "" : the plan's jurisdiction
     scope_start: int = -1  # a named place as scope: its range (linked to its Region)
     scope_end: int = -1
+    reported: int | None = None  # the sentence reports this year's figures (2020年末，…): a target
+    #                              only if the plan is of that year or earlier (pipeline.extract)
 
 
 _SENTENCE = re.compile(r"[^。！？；\n]+")
@@ -258,6 +264,7 @@ def _sentence_targets(text: str, s_start: int, s_end: int, region_spans, rules: 
                  for m in rules.deadline.finditer(text, s_start, s_end)]
     deadlines += [(m.start(), None, m.group()) for m in rules.plan_year_deadline.finditer(text, s_start, s_end)]
     deadlines.sort(key=lambda d: d[0])
+    reported = rules.reported_year.match(text, s_start, s_end)
     out: list[Found] = []
     list_verb = ""  # a count verb that the next list member shares (招聘甲10名、乙20名，丙30名)
     for clause in _CLAUSE.finditer(text, s_start, s_end):
@@ -286,6 +293,8 @@ def _sentence_targets(text: str, s_start: int, s_end: int, region_spans, rules: 
                 if deadline:
                     found_target.deadline, found_target.deadline_text = deadline
                 _place_scope(found_target, region_spans, text, rules)
+                if reported:
+                    found_target.reported = int(reported.group("year"))
                 out.append(found_target)
                 produced = True
         if not produced:
@@ -381,6 +390,8 @@ def _read(text: str, m: re.Match, left: int, c_end: int, rules: Rules, list_verb
         words_start, scope = _strip_left(rules, text, _last_item(text, left, q_start - len(verb), "分别" in before),
                                          q_start - len(verb))
         words = text[words_start:q_start - len(verb)]
+        if words.endswith(rules.reported_words):
+            return None  # 已达83岁: a figure reached, not a target
         if "分别" in words or verb.startswith("分别"):
             names = [n for n in re.split("[、和及]", _clean_indicator(rules, words.replace("分别", ""))) if n]
             if len(names) >= 2 and all(_is_indicator(rules, n) for n in names):
@@ -513,7 +524,7 @@ def _count_part(rules: Rules, verb: str) -> str:
 def _target(rules: Rules, start: int, end: int, indicator: str, kind: str, parsed, unit: str, direction: str,
             scope: str) -> Found:
     value, low, high = parsed
-    if not scope:  # 重点人群签约率 is for 重点人群 (the words stay in the indicator)
+    if not scope and kind == LEVEL:  # 重点人群签约率 is for 重点人群 (the words stay in the indicator)
         population = rules.population.match(indicator)
         scope = population.group() if population else ""
     return Found(start, end, indicator, _canonical(rules, indicator), kind, value, low, high, unit, direction,

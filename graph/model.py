@@ -121,10 +121,12 @@ def _add_targets(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None:
     places = {(m.start, m.end): m.entity_id for m in plan.mentions if m.label == "Region" and m.entity_id}
     for i, t in enumerate(plan.targets):
         node = f"{pid}#target{i + 1}"
-        graph.add_node(node, label=schema.TARGET, name=target_name(t), indicator=t.indicator, canonical=t.canonical,
-                       kind=t.kind, value=t.value, low=t.low, high=t.high, unit=t.unit, direction=t.direction,
-                       deadline=t.deadline, deadline_text=t.deadline_text, scope=t.scope, text=t.text,
-                       sentence=_sentence_text(plan, t.sentence), start=t.start, end=t.end, order=i + 1, plan=pid)
+        props = dict(name=target_name(t), indicator=t.indicator, canonical=t.canonical, kind=t.kind, value=t.value,
+                     low=t.low, high=t.high, unit=t.unit, direction=t.direction, deadline=t.deadline,
+                     deadline_text=t.deadline_text, scope=t.scope, text=t.text,
+                     sentence=_sentence_text(plan, t.sentence), start=t.start, end=t.end, order=i + 1, plan=pid)
+        # low/high only for ranges (and no deadline when the plan has no year): one type per property
+        graph.add_node(node, label=schema.TARGET, **{k: v for k, v in props.items() if v is not None})
         graph.add_edge(f"{pid}#task{t.task + 1}" if t.task >= 0 else pid, node, key=schema.SETS)
         indicator = f"{schema.INDICATOR}:{t.canonical}"
         if indicator not in graph:

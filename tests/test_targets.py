@@ -185,6 +185,14 @@ def test_a_numbered_line_of_targets_is_no_heading():
     assert [t.value for t in targets("（1）人均预期寿命达到80岁\n2.孕产妇死亡率控制在8/10万以下\n")] == [80, 8]
 
 
+def test_figures_reached_are_no_targets():
+    assert targets("人均预期寿命已达81岁。") == []
+    text = ("2024年东山县卫生健康工作要点\n一、回顾\n1.成效。2022年末，全县居民健康素养水平达到30%。\n"
+            "二、目标\n2.主要指标。居民健康素养水平达到34%以上。\n")
+    plan = extract(normalise(text, "invented.txt", "utf-8"))
+    assert [t.value for t in plan.targets] == [34]
+
+
 def test_a_date_is_no_deadline():
     [t] = targets("2024年3月5日，西城县婴儿死亡率控制在4‰以下。")
     assert t.deadline is None
