@@ -540,7 +540,9 @@ class TargetFinder:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.user_data.get(TEXT_KEY, doc.text)
+        text = doc.user_data.get(TEXT_KEY)
+        if text is None:  # (doc.text joins every token: the pipeline passes the text it made the Doc from)
+            text = doc.text
         regions = [(s.start_char, s.end_char) for s in doc.spans.get(ENTITIES_KEY, []) if s.label_ == "Region"]
         found = find_targets(text, regions, self.rules)
         spans, kept = [], []
