@@ -1,5 +1,5 @@
 // Remove the relationships that re-loaded plans no longer have. $plans: [{id, rels}] with rels the
-// "source<TAB>TYPE<TAB>target" keys of the plan's, its parts' and its tasks' outgoing relationships
+// "source<TAB>TYPE<TAB>target" keys of the plan's, its parts', tasks' and targets' outgoing relationships
 // now. Returns the former targets left with no relationship at all: the loader deletes the shared ones
 // that the graph model no longer has (delete_orphans), then the plans' stale parts and tasks
 // (delete_stale_nodes).
@@ -10,6 +10,8 @@ CALL (p) {
   MATCH (s:Part {plan: p.id}) RETURN s
   UNION
   MATCH (s:Task {plan: p.id}) RETURN s
+  UNION
+  MATCH (s:Target {plan: p.id}) RETURN s
 }
 MATCH (s)-[r]->(t)
 WHERE NOT (s.id + '\t' + type(r) + '\t' + t.id) IN p.rels

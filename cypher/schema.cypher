@@ -11,12 +11,16 @@ CREATE CONSTRAINT regulation_id IF NOT EXISTS FOR (n:Regulation) REQUIRE n.id IS
 CREATE CONSTRAINT region_id IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT target_id IF NOT EXISTS FOR (n:Target) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT indicator_id IF NOT EXISTS FOR (n:Indicator) REQUIRE n.id IS UNIQUE;
 // Range indexes where the query library filters.
 CREATE INDEX plan_level IF NOT EXISTS FOR (n:Plan) ON (n.level);
 CREATE INDEX plan_year IF NOT EXISTS FOR (n:Plan) ON (n.year);
 CREATE INDEX plan_region IF NOT EXISTS FOR (n:Plan) ON (n.region);
 CREATE INDEX task_plan IF NOT EXISTS FOR (n:Task) ON (n.plan);
 CREATE INDEX part_plan IF NOT EXISTS FOR (n:Part) ON (n.plan);
+CREATE INDEX target_plan IF NOT EXISTS FOR (n:Target) ON (n.plan);
+CREATE INDEX indicator_name IF NOT EXISTS FOR (n:Indicator) ON (n.name);
 CREATE INDEX program_name IF NOT EXISTS FOR (n:Program) ON (n.name);
 CREATE INDEX regulation_name IF NOT EXISTS FOR (n:Regulation) ON (n.name);
 CREATE INDEX hospital_name IF NOT EXISTS FOR (n:Hospital) ON (n.name);

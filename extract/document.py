@@ -100,6 +100,32 @@ class Mention:
 
 
 @dataclass(slots=True)
+class Target:
+    """One quantitative target (指标) a plan sets. ``start``/``end`` index ``Document.original``
+    (the phrase from indicator to value); ``deadline`` is the plan year unless the text says."""
+
+    indicator: str  # as written, scope and light words cut off: 居民健康素养水平
+    canonical: str  # the indicator's canonical name (extract/data/indicators.yml aliases)
+    kind: str  # "level" (indicator 达 value) | "count" (建成 N 个 thing: the thing is the indicator)
+    value: float  # a range's low end
+    low: float | None
+    high: float | None
+    unit: str  # %, ‰, 岁, 个, /10万, 人/千人 …
+    direction: str  # "at_least" | "at_most" | "exactly"
+    deadline: int | None
+    deadline_text: str  # 到2025年, 年底前; "" when the plan year is implied
+    scope: str  # 全省, 设区市, 重点人群, a named place; "" for the plan's jurisdiction
+    text: str  # the phrase as in the original
+    start: int
+    end: int
+    sentence: int = -1  # index into Structure.sentences
+    task: int = -1
+    part: int = -1
+    scope_start: int = -1  # a named place as scope: its range in the original (linked to its Region)
+    scope_end: int = -1
+
+
+@dataclass(slots=True)
 class Entity:
     """One real-world thing: every mention that resolves here shares its id."""
 
@@ -119,6 +145,7 @@ class ExtractedPlan:
     meta: PlanMeta
     structure: Structure
     mentions: list[Mention]
+    targets: list[Target] = field(default_factory=list)
 
     def norm_span(self, m: Mention) -> tuple[int, int]:
         """A mention's offsets in the normalised text."""

@@ -25,8 +25,8 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from policykg.extract import candidates, regions, selector, tokenizer  # noqa: F401  (candidates, selector, tokenizer: register)
-from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
+from policykg.extract import candidates, regions, selector, targets, tokenizer  # noqa: F401  (candidates, selector, targets, tokenizer: register)
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure, Target
 from policykg.extract.implements import mark_implements
 from policykg.extract.metadata import extract_metadata
 from policykg.extract.spans import CONTEXT_KEY, ENTITIES_KEY, TEXT_KEY
@@ -42,6 +42,7 @@ def make_nlp(candidates_config: dict | None = None) -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     nlp.add_pipe("policykg_candidates", config=candidates_config or {})
     nlp.add_pipe("policykg_select")
+    nlp.add_pipe("policykg_targets")
     nlp.initialize()
     return nlp
 
@@ -73,7 +74,12 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
     text = document.text  # == doc.text: slice it rather than join each span's tokens again
     name = document.name
     locate = locator(structure)
-    for span_start, span_end, span_label in _entities(nlp, text, context):
+    spans: list[tuple[int, int, str]] = []
+    found: list[tuple[int, targets.Found]] = []
+    for offset, doc in _docs(nlp, text, context):
+        spans.extend((span.start_char + offset, span.end_char + offset, span.label_) for span in doc.spans[ENTITIES_KEY])
+        found.extend((offset, t) for t in doc.user_data.get(targets.FOUND_KEY, ()))
+    for span_start, span_end, span_label in spans:
         surface = text[span_start:span_end]  # == span.text
         start, end = document.original_span(span_start, span_end)
         label = "Plan" if surface in titles else span_label
@@ -91,23 +97,23 @@ def extract(document: Document, nlp: Language | None = None, structure: Structur
                 part=part,
             )
         )
-    plan = ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions)
+    plan = ExtractedPlan(document=document, meta=meta, structure=structure, mentions=mentions,
+                         targets=_targets(found, document, meta, locate))
     mark_implements(plan)
     return plan
 
 
-def _entities(nlp: Language, text: str, context: dict):
-    """(start, end, label) of the entities in ``text``, a piece of at most ``nlp.max_length``
-    characters at a time: spaCy refuses longer texts (E088), and a Doc costs memory per
-    character. Pieces end at line breaks, which no entity crosses; most plans are one piece."""
+def _docs(nlp: Language, text: str, context: dict):
+    """(offset, Doc) of ``text``, a piece of at most ``nlp.max_length`` characters at a time:
+    spaCy refuses longer texts (E088), and a Doc costs memory per character. Pieces end at line
+    breaks, which no entity or target crosses; most plans are one piece."""
     for offset, piece in _pieces(text, nlp.max_length):
         doc = nlp.make_doc(piece)
         doc.user_data[CONTEXT_KEY] = context
         doc.user_data[TEXT_KEY] = piece
         for _, proc in nlp.pipeline:
             doc = proc(doc)
-        for span in doc.spans[ENTITIES_KEY]:
-            yield span.start_char + offset, span.end_char + offset, span.label_
+        yield offset, doc
 
 
 def _pieces(text: str, limit: int):
@@ -123,3 +129,20 @@ def _pieces(text: str, limit: int):
         yield start, text[start:cut]
         start = cut
     yield start, text[start:]
+
+
+def _targets(found: list, document: Document, meta: PlanMeta, locate) -> list[Target]:
+    """The targets component's records, with offsets into the original and the plan year as the
+    deadline the text leaves unsaid."""
+    out = []
+    for offset, t in found:
+        if t.reported is not None and meta.year and t.reported < meta.year:
+            continue  # a figure of an earlier year the plan reviews
+        start, end = document.original_span(t.start + offset, t.end + offset)
+        scope_start, scope_end = (document.original_span(t.scope_start + offset, t.scope_end + offset)
+                                  if t.scope_start >= 0 else (-1, -1))
+        part, task, sentence = locate(t.start + offset)
+        out.append(Target(t.indicator, t.canonical, t.kind, t.value, t.low, t.high, t.unit, t.direction,
+                          t.deadline if t.deadline is not None else meta.year, t.deadline_text, t.scope,
+                          document.original[start:end], start, end, sentence, task, part, scope_start, scope_end))
+    return out

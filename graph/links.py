@@ -79,11 +79,20 @@ def add_plan_context(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None
         region = regions.lookup(meta.region, within=meta.province) if meta.region and meta.level != "national" else None
         if region:
             graph.add_edge(pid, region_node(graph, region), key=schema.COVERS)
+            _targets_for(graph, pid, region_node(graph, region), len(plan.targets))
         if meta.issuer:
             node = f"Agency:{meta.issuer}"
             if node not in graph:
                 graph.add_node(node, label="Agency", name=meta.issuer, aliases=[meta.issuer], rules=["issuer"])
             graph.add_edge(pid, node, key=schema.ISSUED_BY)
+
+
+def _targets_for(graph: nx.MultiDiGraph, pid: str, region: str, count: int) -> None:
+    """A plan's targets that name no place of their own are for the plan's jurisdiction."""
+    for i in range(count):
+        node = f"{pid}#target{i + 1}"
+        if not any(k == schema.FOR_REGION for _, _, k in graph.out_edges(node, keys=True)):
+            graph.add_edge(node, region, key=schema.FOR_REGION)
 
 
 def _initiatives(graph: nx.MultiDiGraph, pid: str) -> set[str]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 import networkx as nx
 
 from policykg.extract.document import Entity, ExtractedPlan
+from policykg.extract.indicators import indicator_aliases
 from policykg.graph import schema
 
 
@@ -96,6 +97,7 @@ def add_plan(graph: nx.MultiDiGraph, plan: ExtractedPlan, titles: dict[str, list
         graph.nodes[pid]["region_doubt"] = list(meta.region_doubt)
     _add_structure(graph, plan, pid)
     _add_mentions(graph, plan, pid, titles)
+    _add_targets(graph, plan, pid)
     return pid
 
 
@@ -148,6 +150,45 @@ def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str, titles:
             starts=[m.start for m in ms], ends=[m.end for m in ms],
             surfaces=sorted({m.text for m in ms}),
         )
+
+
+_DIRECTION_SIGNS = {"at_least": "≥", "at_most": "≤", "exactly": ""}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def target_name(t) -> str:
+    """A short caption: 居民健康素养水平 ≥37%, 核酸检测基地 ≥2–3个."""
+    value = f"{_number(t.low)}–{_number(t.high)}" if t.high is not None else _number(t.value)
+    return f"{t.canonical} {_DIRECTION_SIGNS.get(t.direction, '')}{value}{t.unit}"
+
+
+def _add_targets(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None:
+    """(:Task|:Plan)-[:SETS]->(:Target)-[:MEASURES]->(:Indicator); a Target whose scope is a named
+    place also goes -[:FOR_REGION]-> that Region (the plan's own region is linked in links.py)."""
+    places = {(m.start, m.end): m.entity_id for m in plan.mentions if m.label == "Region" and m.entity_id}
+    for i, t in enumerate(plan.targets):
+        node = f"{pid}#target{i + 1}"
+        props = dict(name=target_name(t), indicator=t.indicator, canonical=t.canonical, kind=t.kind, value=t.value,
+                     low=t.low, high=t.high, unit=t.unit, direction=t.direction, deadline=t.deadline,
+                     deadline_text=t.deadline_text, scope=t.scope, text=t.text,
+                     sentence=sentence_text(plan, t.sentence), start=t.start, end=t.end, order=i + 1, plan=pid)
+        # low/high only for ranges (and no deadline when the plan has no year): one type per property
+        graph.add_node(node, label=schema.TARGET, **{k: v for k, v in props.items() if v is not None})
+        graph.add_edge(f"{pid}#task{t.task + 1}" if t.task >= 0 else pid, node, key=schema.SETS)
+        indicator = f"{schema.INDICATOR}:{t.canonical}"
+        if indicator not in graph:
+            graph.add_node(indicator, label=schema.INDICATOR, name=t.canonical, aliases=indicator_aliases(t.canonical))
+        aliases = graph.nodes[indicator]["aliases"]
+        if t.indicator not in aliases:
+            aliases.append(t.indicator)
+            aliases.sort()
+        graph.add_edge(node, indicator, key=schema.MEASURES)
+        place = places.get((t.scope_start, t.scope_end))
+        if place and place in graph and graph.nodes[place]["label"] == "Region":
+            graph.add_edge(node, place, key=schema.FOR_REGION)
 
 
 def summary(graph: nx.MultiDiGraph) -> dict:

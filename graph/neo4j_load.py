@@ -50,7 +50,7 @@ from neo4j import exceptions as neo4j_errors
 from policykg.graph import cypher_files, schema
 
 SUPPORTED_MAJOR = "5"
-_PLAN_SCOPED = (schema.PART, schema.TASK)
+_PLAN_SCOPED = (schema.PART, schema.TASK, schema.TARGET)
 _PLAN_OWNED = (schema.PLAN, *_PLAN_SCOPED)
 _SHARED_LABELS = tuple(label for label in schema.NODE_LABELS if label not in _PLAN_OWNED)
 # Relationships between shared nodes that graph/links.py derives from the names of their ends.

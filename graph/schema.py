@@ -10,7 +10,11 @@ PLAN = "Plan"
 PART = "Part"
 TASK = "Task"
 EVENT_SERIES = "EventSeries"
-NODE_LABELS = (PLAN, PART, TASK, EVENT_SERIES, *ENTITY_LABELS)
+# Quantitative targets: a Target belongs to its plan (like Part and Task); an Indicator is shared
+# by every plan that sets a target on it (id "Indicator:<canonical name>").
+TARGET = "Target"
+INDICATOR = "Indicator"
+NODE_LABELS = (PLAN, PART, TASK, EVENT_SERIES, *ENTITY_LABELS, TARGET, INDICATOR)
 KEY = "id"  # every node label has a unique ``id``
 
 MENTIONS = "MENTIONS"  # (:Plan|:Task)-[:MENTIONS {count, sentences, starts, ends}]->(entity)
@@ -28,8 +32,16 @@ BRANCH_OF = "BRANCH_OF"  # (:Hospital)-[:BRANCH_OF]->(:Hospital)
 # name without the round or years (series=true): the programme each round's document carries out.
 EDITION_OF = "EDITION_OF"
 ABOUT = "ABOUT"  # (:Regulation)-[:ABOUT]->(:Program): 《健康上海行动(2019-2030年)》 → 健康上海行动
+# (:Task|:Plan)-[:SETS]->(:Target {value, low, high, unit, direction, deadline, text, …}): the task
+# whose text sets it (the plan when it stands outside any task).
+SETS = "SETS"
+MEASURES = "MEASURES"  # (:Target)-[:MEASURES]->(:Indicator {name, aliases})
+FOR_REGION = "FOR_REGION"  # (:Target)-[:FOR_REGION]->(:Region): a place it names, else the plan's own
 REL_TYPES = (MENTIONS, HAS_PART, HAS_TASK, PART_OF, COVERS, ISSUED_BY, IMPLEMENTS, ALIGNS_WITH,
-             BRANCH_OF, EDITION_OF, ABOUT)
+             BRANCH_OF, EDITION_OF, ABOUT, SETS, MEASURES, FOR_REGION)
+# Target directions (extract/targets.py): a higher value is more ambitious for at_least targets,
+# a lower one for at_most targets.
+DIRECTIONS = ("at_least", "at_most", "exactly")
 
 # Plan levels, highest first. National documents (国务院, 国家卫生健康委, 健康中国行动推进委员会 …)
 # cover the COUNTRY Region, which the province-level units are PART_OF.

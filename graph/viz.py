@@ -33,11 +33,13 @@ COLORS = {
     "Organization": "#A26769",
     "Region": "#76B041",
     "EventSeries": "#C39BD3",
+    "Target": "#E9C46A",
+    "Indicator": "#E76F51",
 }
-SIZES = {"Plan": 32, "Part": 8, "Task": 6}
+SIZES = {"Plan": 32, "Part": 8, "Task": 6, "Target": 8}
 # A plan's star grows with its level: the nation's above a province's above a district's.
 PLAN_SIZES = {"national": 44, "province": 38, "municipality": 32, "district": 26}
-HIDDEN_BY_DEFAULT = ("Part", "Task")
+HIDDEN_BY_DEFAULT = ("Part", "Task", "Target")
 _SKIP_PROPS = {"label", "encoding"}
 MAX_SENTENCES = 6
 
@@ -73,6 +75,13 @@ def graph_data(graph: nx.MultiDiGraph, lexical: bool = True) -> dict:
             for _, dst, key in graph.out_edges(node, keys=True):
                 if key == schema.MENTIONS:
                     mentions.append(f"{_name(graph, dst)} ({graph.nodes[dst]['label']})")
+        elif label == schema.INDICATOR:  # its targets, plan by plan
+            for src, _, key in graph.in_edges(node, keys=True):
+                if key == schema.MEASURES:
+                    owner = graph.nodes[src].get("plan", "")
+                    plans.add(owner)
+                    mentions.append(f"{_name(graph, owner) if owner in graph else owner}: {_name(graph, src)}")
+            mentions.sort()
         evidence.sort(key=lambda e: e["plan"])
         nodes.append({
             "id": node, "label": label, "name": _name(graph, node),
@@ -96,7 +105,8 @@ def graph_data(graph: nx.MultiDiGraph, lexical: bool = True) -> dict:
 
 
 def _label_order(label: str) -> int:
-    order = [schema.PLAN, *schema.ENTITY_LABELS, schema.EVENT_SERIES, schema.PART, schema.TASK]
+    order = [schema.PLAN, *schema.ENTITY_LABELS, schema.EVENT_SERIES, schema.INDICATOR, schema.PART, schema.TASK,
+             schema.TARGET]
     return order.index(label) if label in order else len(order)
 
 
@@ -165,7 +175,7 @@ _TEMPLATE = r"""<!DOCTYPE html>
     </header>
     <div id="results"></div>
     <div id="details"><p class="muted">Click a node to see its properties and the sentences that mention it.
-      Search selects the matching nodes. Tick Part / Task to add the lexical layer.</p></div>
+      Search selects the matching nodes. Tick Part / Task to add the lexical layer, Target for the targets (指标) behind each Indicator.</p></div>
   </div>
   <div id="graph"><div id="status">loading…</div></div>
 </div>

@@ -294,6 +294,24 @@ def extract_cmd(paths, fmt):
         sys.exit(1)
 
 
+@cli.command("targets")
+@inputs_argument
+@click.option("--format", "fmt", type=click.Choice(["csv", "table"]), default="csv", show_default=True)
+def targets_cmd(paths, fmt):
+    """Print the quantitative targets (指标) of the plans in PATHS, one row per target: plan, region,
+    level, year, indicator, canonical, direction, value, unit, deadline, sentence (csv: all columns)."""
+    from policykg import panel
+
+    files = build_lib.input_files(paths)
+    if not files:
+        raise click.ClickException(f"no plan files found in {', '.join(map(str, paths))}")
+    rows, problems = panel.extract_panel(files)
+    _report_problems(problems)
+    click.echo(panel.render(rows, fmt), nl=False)
+    if problems:
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="Folder with seeds.json, documents.json (and shared_initiatives.json).")

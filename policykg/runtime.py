@@ -30,7 +30,7 @@ from dataclasses import fields
 from functools import cache
 from operator import attrgetter
 
-from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Section, Structure
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Section, Structure, Target
 
 
 @contextmanager
@@ -74,20 +74,22 @@ def _reduce_structure(s: Structure):
     return _structure, (_columns(s.parts), _columns(s.tasks), _columns(s.sentences))
 
 
-def _extracted_plan(document: Document, meta: PlanMeta, structure: Structure, mentions: tuple) -> ExtractedPlan:
-    return ExtractedPlan(document, meta, structure, _rows(Mention, mentions))
+def _extracted_plan(document: Document, meta: PlanMeta, structure: Structure, mentions: tuple,
+                    targets: tuple) -> ExtractedPlan:
+    return ExtractedPlan(document, meta, structure, _rows(Mention, mentions), _rows(Target, targets))
 
 
 def _reduce_plan(plan: ExtractedPlan):
-    return _extracted_plan, (plan.document, plan.meta, plan.structure, _columns(plan.mentions))
+    return _extracted_plan, (plan.document, plan.meta, plan.structure, _columns(plan.mentions),
+                             _columns(plan.targets))
 
 
-_FIELD_VALUES = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Section, Mention)}
+_FIELD_VALUES = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Section, Mention, Target)}
 
 
 def register_pickling() -> None:
     """The reducers, in ``copyreg``'s table (what every pickler of this process consults)."""
-    for cls in (Document, Section, PlanMeta, Mention):
+    for cls in (Document, Section, PlanMeta, Mention, Target):
         copyreg.pickle(cls, _values_reducer(cls))
     copyreg.pickle(Structure, _reduce_structure)
     copyreg.pickle(ExtractedPlan, _reduce_plan)

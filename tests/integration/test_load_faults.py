@@ -46,7 +46,7 @@ def multiply(graph: nx.MultiDiGraph, copies: int) -> nx.MultiDiGraph:
     plans = [n for n, d in graph.nodes(data=True) if d["label"] == schema.PLAN]
     out = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        if data["label"] not in (schema.PLAN, schema.PART, schema.TASK):
+        if neo4j_load._owner(graph, node) is None:
             out.add_node(node, **data)
     for u, v, k, d in neo4j_load.global_edges(graph):
         out.add_edge(u, v, key=k, **d)
@@ -75,7 +75,7 @@ def _plan_state(driver) -> dict[str, tuple[set, set]]:
     """For every Plan in the database: its part/task ids and the relationships its nodes own."""
     records, _, _ = driver.execute_query(
         "MATCH (p:Plan) "
-        "OPTIONAL MATCH (n) WHERE (n:Part OR n:Task) AND n.plan = p.id "
+        "OPTIONAL MATCH (n) WHERE (n:Part OR n:Task OR n:Target) AND n.plan = p.id "
         "WITH p, collect(n) AS owned "
         "UNWIND [p] + owned AS s "
         "OPTIONAL MATCH (s)-[r]->(t) "
@@ -86,7 +86,7 @@ def _plan_state(driver) -> dict[str, tuple[set, set]]:
 
 def _model_plan_state(graph: nx.MultiDiGraph, plan: str) -> tuple[set, set]:
     nodes = {plan} | {n for n, d in graph.nodes(data=True) if d.get("plan") == plan
-                      and d["label"] in (schema.PART, schema.TASK)}
+                      and d["label"] in (schema.PART, schema.TASK, schema.TARGET)}
     rels = {(u, k, v) for n in nodes for u, v, k in graph.out_edges(n, keys=True)}
     return nodes, rels
 

@@ -49,12 +49,13 @@ def outputs(nb):
 
 def check(nb):
     text, images = outputs(nb)
-    assert len(images) >= 4, "matrix, timeline, centrality and network plots"
+    assert len(images) >= 5, "matrix, timeline, centrality, network and indicator plots"
     assert all(img.startswith(b"\x89PNG") and len(img) > 10_000 for img in images)
     # Chinese renders with a CJK font, no boxes: matplotlib warns "Glyph … missing from font(s)"
     assert "CJK font: Noto Sans CJK" in text or "CJK font: " in text and "CJK font: None" not in text
     assert "missing from" not in text and "Glyph" not in text
     assert "家庭医生签约服务" in text and "健康上海行动" in text  # shared tables and timeline
+    assert "indicator: " in text and "targets in" in text  # one indicator across plans
     return text
 
 

@@ -1,7 +1,7 @@
 """Cross-level links on the seed build: IMPLEMENTS, ALIGNS_WITH, BRANCH_OF, EDITION_OF, ABOUT, groupings."""
 from __future__ import annotations
 
-from policykg.graph import schema
+from policykg.graph import model, schema
 
 # Plan ids: title|issuer|year (graph/model.py plan_id)
 BAOSHAN = "Plan:2025年宝山区卫生健康工作要点|上海市宝山区卫生健康委员会|2025"
@@ -116,7 +116,8 @@ def test_national_and_district_plans_linked_through_healthy_china(tmp_path):
     result = build([tmp_path])
     assert not result.problems
     g = result.graph
-    national, district = "Plan:2023年卫生健康工作要点", "Plan:2025年城东区卫生健康工作要点"
+    national, district = (model.plan_id(next(p for p in result.plans if p.document.name == name))
+                          for name in ("national.txt", "district.txt"))
     assert (g.nodes[national]["level"], g.nodes[district]["level"]) == ("national", "district")
     program = "Program:健康中国行动"  # 健康中国 is the programme, not a generic word
     mentions = _edges(g, schema.MENTIONS)
