@@ -463,7 +463,7 @@ class LoadLock:
         self._create_constraint()
         deadline = time.monotonic() + self.wait
         waited = False
-        while not self._probe(max(1.0, min(deadline - time.monotonic(), 1.0 if not waited else 30.0))):
+        while not self._probe(max(1.0, min(deadline - time.monotonic(), 3.0 if not waited else 30.0))):
             if not waited and self.on_wait:
                 self.on_wait(self.holder())
             waited = True

@@ -1,5 +1,5 @@
 """`load --wipe` on a graph too big for one transaction, against a real Neo4j whose transactions
-may use 8 MiB at most (db.memory.transaction.max): this module starts its OWN DevServer with
+may use 16 MiB at most (db.memory.transaction.max): this module starts its OWN DevServer with
 that limit, so that a small graph already needs several transactions."""
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def small_server():
     cache = default_cache_dir()
     home = Path(tempfile.mkdtemp(prefix="test-memory-", dir=cache))
     server = DevServer(home, password="memory-" + secrets.token_hex(8), heap="256m",
-                       conf={LIMIT: "8m"}, lib_dir=fetch_jars(cache))
+                       conf={LIMIT: "16m"}, lib_dir=fetch_jars(cache))
     try:
         server.start()
         with GraphDatabase.driver(server.uri, auth=server.auth) as driver:
@@ -41,7 +41,7 @@ def small_server():
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _fill(driver, pairs: int = 12000) -> None:
+def _fill(driver, pairs: int = 20000) -> None:
     """``pairs`` node pairs, each with a relationship carrying a sentence."""
     with driver.session() as session:
         session.run("UNWIND range(1, $n) AS i CALL (i) { CREATE (:Filler {id: i})-[:FILLS {s: $text}]->(:Filler) } "
@@ -71,7 +71,7 @@ def test_wipe_deletes_in_batches(small_server, small_graph_dir):
     with pytest.raises(neo4j_errors.TransientError) as info, driver.session() as session:
         session.run("MATCH (n) DETACH DELETE n").consume()  # auto-commit: not retried
     assert "MemoryPoolOutOfMemory" in info.value.code
-    assert _counts(driver) == (24000, 12000)
+    assert _counts(driver) == (40000, 20000)
 
     env = {"NEO4J_URI": server.uri, "NEO4J_PASSWORD": server.password}
     result = CliRunner().invoke(cli, ["load", str(small_graph_dir), "--wipe", "--yes", "--batch-size", "2000"], env=env)
@@ -93,4 +93,4 @@ def test_wipe_out_of_memory_gives_the_whole_message(small_server, small_graph_di
     assert f"{LIMIT} threshold reached" in line and "--batch-size" in line
     assert "MemoryPoolOutOfMemoryError" in line and server.password not in line
     # The one batch failed as a whole: nothing deleted, nothing loaded.
-    assert _counts(driver) == (before[0] + 24000, before[1] + 12000)
+    assert _counts(driver) == (before[0] + 40000, before[1] + 20000)

@@ -28,7 +28,7 @@ def _inputs(tmp_path, seeds_dir):
     for path in sorted(seeds_dir.glob("*.txt"))[:3]:  # 000 is in traditional characters
         shutil.copy(path, inputs / path.name)
     (inputs / "web.html").write_text(html_page(plan_lines(2020)), encoding="utf-8")
-    write_docx(inputs / "word.docx", plan_lines(2021))
+    write_docx(inputs / "word.docx", plan_lines(2019))  # not 2021: seed 001 is that year's plan of the same issuer and title
     (inputs / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
     (inputs / "empty.txt").write_bytes(b"")
     return inputs
