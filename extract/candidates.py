@@ -15,10 +15,16 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from policykg.extract.datafiles import data_path, load_lexicon, read_jsonl
+from policykg.extract.anchors import alternation
+from policykg.extract.datafiles import data_path, load_lexicon, read_jsonl, read_yaml
 from policykg.extract.gazetteer import Gazetteer, region_alternation, region_names
 from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quote, compile_patterns, outside_titles
 from policykg.extract.spans import CANDIDATES_KEY, CONTEXT_KEY, Candidate, char_token_span, plain_text, user_key
+
+
+def body_macros(name: str = "bodies.yml") -> dict[str, str]:
+    """The standard bodies of ``data/bodies.yml`` as macros of the patterns: {DEPT} … ."""
+    return {key: f"(?:{alternation(words)})" for key, words in read_yaml(name).items()}
 
 
 class CandidateProposer:
@@ -27,7 +33,7 @@ class CandidateProposer:
         self.name = name
         self.spans_key = spans_key
         lex = load_lexicon(lexicon)
-        macros = {**lex.get("macros", {}), "REGION": region_alternation(gazetteer)}
+        macros = {**lex.get("macros", {}), **body_macros(), "REGION": region_alternation(gazetteer)}
         self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
         self.boundaries = Boundaries(lex)
         self.gazetteer = Gazetteer.from_data(gazetteer)

@@ -52,6 +52,7 @@ class SpanSelector:
         self.weak_min = lex.get("weak_regulation_min_len", 0)
         self.plural = tuple(lex.get("plural_prefixes", []))
         self.drafting = re.compile(lex["drafting_pattern"]) if lex.get("drafting_pattern") else None
+        self.healthy_x_tail = re.compile(lex["healthy_x_tail"]) if lex.get("healthy_x_tail") else None
         self.candidates_key = candidates_key
         self.spans_key = spans_key
 
@@ -80,6 +81,11 @@ class SpanSelector:
                 return False  # 各级疾控中心, 各区（市）县疾控中心
         if rule in ("prog.action", "prog.special") and "的" in text:
             return False  # 打造为共同富裕的标志性工程: a clause guessed as a name runs through 的
+        if rule in ("prog.action", "prog.special") and surface[0] == "“" and surface[-1] == "”" and self.slogan \
+                and self.slogan.search(text):
+            return False  # a whole quotation found by its head (三个“一号工程”) is judged as a quotation
+        if rule == "prog.action" and self.healthy_x_tail and self.healthy_x_tail.fullmatch(text):
+            return False  # 健康X具体行动: the Healthy-X programme ends before the general words
         if rule == "reg.untitled" and self.drafting and self.drafting.search(doc_text, max(0, start - 6), start):
             return False  # a document still to be drafted (制定…实施方案) is no title yet
         if (rule == "reg.untitled" and len(text) < self.weak_min and "“" not in text
