@@ -114,7 +114,7 @@ class SpanSelector:
         kept = [s for s in candidates if self.keep(s, doc_text)]
         # A program guessed from a clause does not swallow a named institution.
         inst = sorted(((s.start, s.end, s) for s in kept
-                       if s.label in ("Hospital", "Agency") and s.rule != "gazetteer"
+                       if s.label in ("Hospital", "Agency") and s.rule not in ("gazetteer", "hosp.national_centre")
                        or s.label == "Regulation" and s.rule in ("reg.untitled", "reg.title")),
                       key=lambda t: (t[0], t[1]))
         starts = [t[0] for t in inst]

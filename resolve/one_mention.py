@@ -19,6 +19,7 @@ from policykg.resolve.names import BRANCH, ROUND, Jurisdiction, aliases, clean, 
 _HEALTHY_X = re.compile(r"^(?:新一轮)?健康(?P<x>[\u4e00-\u9fff]{2,4}?)(?:[0-9]+项|“?[0-9一二三四五六七八九十]+大)?(?:建设行动|行动|建设)?”?(?:专项项目)?(?:\([0-9-]+年?\))?$")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _REPEAT_TAIL = re.compile(r"(试点|项目|工程|行动)工作\1$")  # 管理试点工作试点: a doubled head
+_REVISION = re.compile(r"\((?:修订|修正|修订版|修订稿|征求意见稿|草案|送审稿)\)$")
 _PLACE_PREFIXES = ("区域", "区级", "市场", "市民", "市级", "省级", "县级", "县域", "市区", "区县")
 
 
@@ -101,6 +102,9 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
             return listed, "region-list"
         return name, rule
     if label == "Regulation":
+        revised = _REVISION.search(name)
+        if revised:  # 《X条例(修订)》 is the regulation X, revised
+            name, rule = name[:revised.start()], "revision"
         m = ROUND.match(name)
         if m and not m.group("pre") and where.district is None and where.city:
             return f"{where.city}{name}", "jurisdiction"
@@ -203,15 +207,26 @@ def _scope(label: str, name: str, where: Jurisdiction) -> tuple[str, str] | None
     return None
 
 
+_GOVERNMENT_HEAD = re.compile(r"(?:委员会|局|厅|人民政府|政府|办公室|办公厅)$")
+
+
 def _leading_region(name: str, where: Jurisdiction) -> str | None:
-    """青浦区中医医院 → 上海市青浦区中医医院: a county-level prefix gets its parents."""
+    """青浦区中医医院 → 上海市青浦区中医医院: a district prefix gets its city (a county goes by its
+    own name: 青阳县卫生健康委员会); 湖州卫生健康委员会 → 湖州市…: a government body named after a
+    city's or province's short name takes the full name."""
     for size in (3, 4, 2, 5):
         head = name[:size]
         region = regions.lookup(head, within=where.province)
-        if region and region.level == "county" and head == region.name:
+        if region is None:
+            continue
+        if region.level == "county" and head == region.name and not regions.county_alone(region):
             full = full_name(region)
             if full != head:
                 return full + name[size:]
+        if (region.level in ("city", "province", "municipality") and head != region.name
+                and head in region.aliases and _GOVERNMENT_HEAD.search(name)
+                and not name[size:].startswith(("省", "市"))):
+            return region.name + name[size:]
     return None
 
 
