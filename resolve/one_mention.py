@@ -122,6 +122,22 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
     return name, rule
 
 
+_WHOLE = re.compile(r"全([省市区县])")
+
+
+def plan_title(norm: str, where: Jurisdiction) -> str:
+    """A plan's own title as it names its jurisdiction: 2023年全市X → 2023年湖州市X, 县卫健委…总结 →
+    青阳县卫健委…总结 (the variants of one title become one node)."""
+    name = clean(norm)
+    own = where.local or where.city or where.province
+    if not own:
+        return name
+    name = _WHOLE.sub(lambda m: own if own.endswith(m.group(1)) else m.group(), name, count=1)
+    if name[:1] in ("省", "市", "区", "县") and own.endswith(name[0]) and not name.startswith(own):
+        name = own + name[1:]
+    return name
+
+
 _LEADING_YEARS = re.compile(r"^[0-9]{4}-[0-9]{4}年(?P<x>[\u4e00-\u9fff].{3,})$")
 
 
@@ -201,9 +217,34 @@ def _scope(label: str, name: str, where: Jurisdiction) -> tuple[str, str] | None
         town = _town_prefixed(name, where)
         if town:
             return town, "town"
+        local = _district_hospital(name, where)
+        if local:
+            return local, "district-hospital"
         ordinal, kinds = _city_hospital()
         if where.city and (name in kinds or ordinal.match(name)):
             return f"{where.city}{name}", "city-hospital"
+        branch = BRANCH.match(name)
+        if where.city and branch and branch.group("parent") in kinds:
+            return f"{where.city}{name}", "city-hospital"  # 胸科医院X分院: a branch of the city's
+    return None
+
+
+@cache
+def _district_rules() -> tuple[frozenset, re.Pattern, re.Pattern]:
+    spec = aliases()["city_hospitals"]
+    return frozenset(spec["district_kinds"]), re.compile(spec["district_named"]), re.compile(spec["district_centres"])
+
+
+def _district_hospital(name: str, where: Jurisdiction) -> str | None:
+    """In a district or county plan: 人民医院 is the district's 人民医院, X区域医疗中心 its
+    centre at X, a hospital named by two characters alone its own."""
+    if not (where.district and where.local):
+        return None
+    kinds, named, centres = _district_rules()
+    if name in kinds or (named.match(name) and name not in _city_hospital()[1] and not regions.lookup(name[:2])):
+        return f"{where.district}{name}"
+    if centres.match(name):
+        return f"{where.local}{name}"
     return None
 
 
