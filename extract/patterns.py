@@ -55,7 +55,11 @@ class Boundaries:
         self.name_keep = "keep" in self.name_stops.groupindex  # a protected word is no stop
         self.post_cut = re.compile(f"(?:{alternation(lexicon.get('post_cut_strip', ['本市']))})+")
         self.lead = re.compile(f"(?:{alternation(lexicon['lead_verbs'] + lexicon.get('hard_verbs', []))})+")
-        self.hard = re.compile(alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
+        # Words that hold a hard word without being one (普及, 并发症): matched first, skipped.
+        clause_protect = lexicon.get("clause_protect", [])
+        self.hard = re.compile((f"(?P<keep>{alternation(clause_protect)})|" if clause_protect else "")
+                               + f"(?:{alternation(lexicon.get('hard_verbs', []) + lexicon.get('conjunctions', []))})")
+        self.hard_keep = "keep" in self.hard.groupindex
         self.conjunctions = frozenset(lexicon.get("name_conjunctions", ()))
         self.owner = re.compile(lexicon["name_owner"]) if lexicon.get("name_owner") else None
         self.edition = re.compile(lexicon["edition_field"]) if lexicon.get("edition_field") else None
@@ -86,6 +90,8 @@ class Boundaries:
         if clause:
             cut = left
             for m in self.hard.finditer(text, left, limit):
+                if self.hard_keep and m.group("keep"):
+                    continue
                 if not self._kept_in_clause(text, cut, m, mode):
                     cut = m.end()
             if cut == left:  # no verb inside the clause: strip the ones that open it

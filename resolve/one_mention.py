@@ -56,6 +56,10 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
     synonym = data["synonyms"].get(label, {}).get(name)
     if synonym:
         return synonym, "synonym"
+    if label == "Event":
+        hosted = (data.get("events_by_province") or {}).get(where.province or "", {}).get(name)
+        if hosted:
+            return hosted, "hosted-event"
     if label == "Region" and name in groupings()["groupings"]:
         return name, "grouping"
     if label == "Region" and name in grouping_synonyms():
