@@ -81,8 +81,8 @@ class SpanSelector:
                 return False  # 各级疾控中心, 各区（市）县疾控中心
         if rule in ("prog.action", "prog.special") and "的" in text:
             return False  # 打造为共同富裕的标志性工程: a clause guessed as a name runs through 的
-        if rule in ("prog.action", "prog.special") and surface[0] == "“" and surface[-1] == "”" and self.slogan \
-                and self.slogan.search(text):
+        if (rule in ("prog.action", "prog.special") and self.slogan and doc_text[start - 1:start] == "“"
+                and doc_text[end:end + 1] == "”" and self.slogan.search(text)):
             return False  # a whole quotation found by its head (三个“一号工程”) is judged as a quotation
         if rule == "prog.action" and self.healthy_x_tail and self.healthy_x_tail.fullmatch(text):
             return False  # 健康X具体行动: the Healthy-X programme ends before the general words
