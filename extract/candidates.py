@@ -22,6 +22,9 @@ from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quo
 from policykg.extract.spans import CANDIDATES_KEY, CONTEXT_KEY, Candidate, char_token_span, plain_text, user_key
 
 
+_FULL_NAME_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
+
+
 def body_macros(name: str = "bodies.yml") -> dict[str, str]:
     """The standard bodies of ``data/bodies.yml`` as macros of the patterns: {DEPT} … ."""
     return {key: f"(?:{alternation(words)})" for key, words in read_yaml(name).items()}
@@ -35,9 +38,9 @@ class CandidateProposer:
         lex = load_lexicon(lexicon)
         macros = {**lex.get("macros", {}), **body_macros(), "REGION": region_alternation(gazetteer)}
         self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
-        self.boundaries = Boundaries(lex)
-        self.gazetteer = Gazetteer.from_data(gazetteer)
         self.region_names = region_names(gazetteer)
+        self.boundaries = Boundaries(lex, owners=[n for n in self.region_names if n.endswith(_FULL_NAME_ENDS)])
+        self.gazetteer = Gazetteer.from_data(gazetteer)
         self.member_lists = [MemberList(spec) for spec in lex.get("member_lists", ())]
         self.not_members = frozenset(lex.get("list_not_members", ()))
 

@@ -45,8 +45,12 @@ class Boundaries:
     clause is longer than ``max_left`` is dropped rather than cut at an arbitrary character.
     """
 
-    def __init__(self, lexicon: dict):
+    def __init__(self, lexicon: dict, owners=()):
         internal = set(lexicon.get("name_internal", []))
+        # Full names of places (广东省, 西宁市): in a document's title the verbs after its owner
+        # are the title's (青海省推进X行动计划), unless they issue it (X省卫生健康委印发…).
+        self.owners = re.compile(alternation(owners)) if owners else None
+        self.issuing = frozenset(lexicon.get("issuing_verbs", ()))
         stops = [w for w in lexicon["name_stops"] + lexicon["lead_verbs"] + lexicon.get("hard_verbs", [])
                  if w not in internal]
         protect = lexicon.get("name_protect", [])
@@ -112,10 +116,21 @@ class Boundaries:
 
     def _kept_in_clause(self, text: str, cut: int, hard: re.Match, mode: str) -> bool:
         """A hard word that belongs to the name: 和 after an edition (第四轮X和Y三年行动计划) and, in a
-        document title, the verb right after its owner (落实本市推进X实施方案)."""
+        document title, the verb right after its owner (落实本市推进X实施方案, 青海省推进X行动计划,
+        广东省营养指导X实施方案: a place's full name and at most a short field before the verb)."""
         if hard.group() in self.conjunctions and self.edition and self.edition.fullmatch(text, cut, hard.start()):
             return True
-        return mode == "document" and text.endswith(self.title_owners, 0, hard.start())
+        if mode != "document":
+            return False
+        if text.endswith(self.title_owners, 0, hard.start()):
+            return True
+        if self.owners is None or hard.group() in self.issuing or hard.group() in self.conjunctions:
+            return False
+        owner = self.owners.match(text, cut, hard.start())
+        if owner is None:
+            return False
+        field = text[owner.end():hard.start()]
+        return len(field) <= 4 and not _BODY_CHARS.search(field)
 
     def _joins_fields(self, text: str, left: int, stop: re.Match) -> bool:
         """和/与 inside one name: 市重大传染病和生物安全研究院 (an owner such as 市 or 国家 opens
@@ -126,6 +141,7 @@ class Boundaries:
         return bool(self.owner.fullmatch(first))
 
 
+_BODY_CHARS = re.compile("[委局厅办府院部会]")  # a body between owner and verb: it issues, the title follows
 _OPEN, _CLOSE = "“‘", "”’"
 _QUOTE = re.compile("[“‘”’]")
 
