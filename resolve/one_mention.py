@@ -126,6 +126,7 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
     return name, rule
 
 
+_AFFILIATED = re.compile(r"^(?:(?P<n>[一二三四五六七八九十])附院|附(?P<m>[一二三四五六七八九十])院|附院)(?P<tail>.*)$")
 _WHOLE = re.compile(r"全([省市区县])")
 
 
@@ -159,6 +160,11 @@ def _university(name: str, where: Jurisdiction) -> str | None:
         rest = name[len(short):]
         if not rest:
             return full
+        affiliated = _AFFILIATED.match(rest)
+        if affiliated:  # 郑大一附院 → 郑州大学第一附属医院, 温医大附一院 → 温州医科大学附属第一医院
+            n, m, tail = affiliated.group("n"), affiliated.group("m"), affiliated.group("tail")
+            hospital = f"第{n}附属医院" if n else f"附属第{m}医院" if m else "附属医院"
+            return f"{full}{hospital}{tail}"
         if rest.endswith(("医院", "院区", "分院")) and not rest.startswith("附属"):
             return f"{full}附属{rest}"
         if rest.endswith(("学院", "研究院", "研究所", "中心")):
