@@ -126,7 +126,8 @@ class Boundaries:
             return True
         if self.owners is None or hard.group() in self.issuing or hard.group() in self.conjunctions:
             return False
-        owner = self.owners.match(text, cut, hard.start())
+        lead = self.lead.match(text, cut, hard.start())  # 执行青海省X方案: the owner after a light verb
+        owner = self.owners.match(text, lead.end() if lead else cut, hard.start())
         if owner is None:
             return False
         field = text[owner.end():hard.start()]
