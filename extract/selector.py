@@ -52,6 +52,7 @@ class SpanSelector:
         self.weak_min = lex.get("weak_regulation_min_len", 0)
         self.plural = tuple(lex.get("plural_prefixes", []))
         self.drafting = re.compile(lex["drafting_pattern"]) if lex.get("drafting_pattern") else None
+        self.header_field = re.compile(lex["header_field"]) if lex.get("header_field") else None
         self.healthy_x_tail = re.compile(lex["healthy_x_tail"]) if lex.get("healthy_x_tail") else None
         self.candidates_key = candidates_key
         self.spans_key = spans_key
@@ -67,7 +68,9 @@ class SpanSelector:
         surface = doc_text[start:end]
         text = self._bare(surface) if surface[0] in "“‘\"" else surface
         if text in self.generic:
-            return False
+            # 区政府 is boilerplate in running text, but the issuer in a header field (发布机构: 区政府)
+            return label == "Agency" and bool(self.header_field and self.header_field.search(
+                doc_text, max(0, start - 12), start))
         if rule in LIST_RULES and self.modifiers_only and self.modifiers_only.fullmatch(text):
             return False  # 医疗、卫生等机构: a list of common words
         exact = label == "Region" or rule in ("gazetteer", "reg.title", "plan.title", "hosp.list", "org.list")
