@@ -19,6 +19,7 @@ from policykg.resolve.names import BRANCH, ROUND, Jurisdiction, aliases, clean, 
 _HEALTHY_X = re.compile(r"^(?:新一轮)?健康(?P<x>[\u4e00-\u9fff]{2,4}?)(?:[0-9]+项|“?[0-9一二三四五六七八九十]+大)?(?:建设行动|行动|建设)?”?(?:专项项目)?(?:\([0-9-]+年?\))?$")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _REPEAT_TAIL = re.compile(r"(试点|项目|工程|行动)工作\1$")  # 管理试点工作试点: a doubled head
+_RELATIVE_ISSUER = re.compile(r"^([省市区县])(?=卫生健康委|卫健委|卫生计生委|人民政府|政府)")
 _REVISION = re.compile(r"\((?:修订|修正|修订版|修订稿|征求意见稿|草案|送审稿)\)$")
 _PLACE_PREFIXES = ("区域", "区级", "市场", "市民", "市级", "省级", "县级", "县域", "市区", "区县")
 
@@ -109,6 +110,9 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
         revised = _REVISION.search(name)
         if revised:  # 《X条例(修订)》 is the regulation X, revised
             name, rule = name[:revised.start()], "revision"
+        issuer = _RELATIVE_ISSUER.match(name)
+        if issuer and where.expand(issuer.group(1)):  # 区卫生健康委X制度: the plan's own body issued it
+            return f"{where.expand(issuer.group(1))}{name[1:]}", "jurisdiction"
         m = ROUND.match(name)
         if m and not m.group("pre") and where.district is None and where.city:
             return f"{where.city}{name}", "jurisdiction"

@@ -200,3 +200,8 @@ def test_plan_title_variants_and_their_one_canonical():
                       region="西宁市", parent_region="青海省", province="青海省")
     assert {"2024年西宁市卫生健康工作总结", "2025年西宁市卫生健康工作要点"} <= _plan_title_variants(joined)
     assert plan_title("县卫健委2025年工作要点", HUANGYUAN) == "湟源县卫健委2025年工作要点"
+
+
+def test_a_document_of_the_plans_own_body_takes_its_jurisdiction():
+    assert name("Regulation", "县卫生健康委公平竞争审查制度", HUANGYUAN) == "湟源县卫生健康委公平竞争审查制度"
+    assert "青海省营养指导员培训实施方案" in found("（二）制订青海省营养指导员培训实施方案。", "Regulation")
