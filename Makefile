@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SEEDS ?= ../shared/seeds
 OUT ?= out
 
-.PHONY: install build test bench clean
+.PHONY: install build test unit lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,7 +22,15 @@ build: install
 # Chromium and a CJK font; the suite starts its own Neo4j server on a free loopback port.
 test: install
 	bash scripts/test-setup.sh
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q tests/unit tests/integration
+
+# The quick tier: no server, browser or kernel.
+unit: install
+	$(PY) -m pytest -q tests/unit
+
+lint: install
+	$(PY) -m ruff check .
+	bash scripts/mypy.sh
 
 bench: install
 	$(PY) -m policykg.devserver fetch

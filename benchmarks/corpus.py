@@ -29,7 +29,7 @@ __all__ = ["generate", "seed_material"]
 def seed_material(seeds_dir: Path = SEEDS) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """(part headlines, (seed region name, task text) pairs) from the seed plans, in file order."""
     from policykg.extract.metadata import extract_metadata
-    from policykg.extract.normalise import read_document
+    from policykg.extract.readers import read_document
     from policykg.extract.structure import parse_structure
 
     headlines, tasks = [], []

@@ -23,7 +23,7 @@ SHARED = REPO.parent / "shared"
 def throughput(seeds: Path, repeat: int = 10, rounds: int = 3) -> tuple[int, float, float]:
     import spacy
 
-    from policykg.extract.normalise import read_document
+    from policykg.extract.readers import read_document
     from policykg.extract.pipeline import build_nlp
 
     text = "\n".join(read_document(p).text for p in sorted(seeds.glob("*.txt"))) * repeat

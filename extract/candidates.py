@@ -16,33 +16,61 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from policykg.extract.anchors import alternation
-from policykg.extract.datafiles import data_path, load_lexicon, read_jsonl, read_yaml
-from policykg.extract.gazetteer import Gazetteer, region_alternation, region_names
+from policykg.extract.datafiles import data_path, load_lexicon, read_data, read_jsonl, read_yaml, write_data
+from policykg.extract.gazetteer import Gazetteer, gazetteer_entries, region_alternation, region_names
 from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quote, compile_patterns, outside_titles
-from policykg.extract.spans import CANDIDATES_KEY, CONTEXT_KEY, Candidate, char_token_span, plain_text, user_key
+from policykg.extract.spans import (CANDIDATES_KEY, CONTEXT_KEY, EXACT, Candidate, char_token_span, plain_text,
+                                    traits_of, user_key)
 
 
 _FULL_NAME_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
 
 
-def body_macros(name: str = "bodies.yml") -> dict[str, str]:
+def body_macros(bodies: dict) -> dict[str, str]:
     """The standard bodies of ``data/bodies.yml`` as macros of the patterns: {DEPT} … ."""
-    return {key: f"(?:{alternation(words)})" for key, words in read_yaml(name).items()}
+    return {key: f"(?:{alternation(words)})" for key, words in bodies.items()}
 
 
 class CandidateProposer:
+    """Its data (patterns, lexicon, gazetteer, bodies) comes from the files its config names when the
+    pipeline is initialised, or from a saved pipeline (``from_disk``); ``to_disk`` saves it."""
+
     def __init__(self, nlp: Language, name: str, patterns: str, lexicon: str, gazetteer: str,
-                 spans_key: str):
+                 spans_key: str, bodies: str = "bodies.yml"):
         self.name = name
         self.spans_key = spans_key
-        lex = load_lexicon(lexicon)
-        macros = {**lex.get("macros", {}), **body_macros(), "REGION": region_alternation(gazetteer)}
-        self.patterns = compile_patterns(read_jsonl(data_path(patterns)), macros)
-        self.region_names = region_names(gazetteer)
-        self.boundaries = Boundaries(lex, owners=[n for n in self.region_names if n.endswith(_FULL_NAME_ENDS)])
-        self.gazetteer = Gazetteer.from_data(gazetteer)
+        self.files = {"patterns": patterns, "lexicon": lexicon, "gazetteer": gazetteer, "bodies": bodies}
+        self.data: dict | None = None
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self._set_data({"patterns": read_jsonl(data_path(self.files["patterns"])),
+                        "lexicon": load_lexicon(self.files["lexicon"]),
+                        "gazetteer": read_yaml(self.files["gazetteer"]),
+                        "bodies": read_yaml(self.files["bodies"])})
+
+    def _set_data(self, data: dict) -> None:
+        lex, gazetteer = data["lexicon"], data["gazetteer"]
+        names = region_names(frozenset(gazetteer.get("not_names", ())))
+        macros = {**lex.get("macros", {}), **body_macros(data["bodies"]), "REGION": region_alternation(names)}
+        self.patterns = compile_patterns(data["patterns"], macros)
+        self.boundaries = Boundaries(lex, owners=[n for n in names if n.endswith(_FULL_NAME_ENDS)])
+        self.gazetteer = Gazetteer(gazetteer_entries(gazetteer))
+        self.region_names = names
         self.member_lists = [MemberList(spec) for spec in lex.get("member_lists", ())]
         self.not_members = frozenset(lex.get("list_not_members", ()))
+        self.data = data
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        write_data(path, self._data(), {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json", "bodies": "json"})
+
+    def from_disk(self, path, *, exclude=()) -> "CandidateProposer":
+        self._set_data(read_data(path, {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json", "bodies": "json"}))
+        return self
+
+    def _data(self) -> dict:
+        if self.data is None:
+            raise ValueError(f"{self.name} has no data yet: initialise the pipeline (nlp.initialize())")
+        return self.data
 
     def propose(self, text: str, context: dict | None = None) -> list[Candidate]:
         found: list[Candidate] = []
@@ -64,21 +92,21 @@ class CandidateProposer:
                     start, end = self._left_edge(text, start, end, p)
                     if start is None:
                         continue
-                if p.id != "reg.title":
+                if "title" not in p.traits:
                     start = outside_titles(title_marks, start, end)
                     if start is None:
                         continue
                 if p.require is not None and not p.require.search(text[start:end]):
                     continue
                 if end - start >= 2:
-                    found.append(Candidate(start, end, p.label, p.priority, p.id))
+                    found.append(Candidate(start, end, p.label, p.priority, p.id, p.traits))
         for member_list in self.member_lists:
             found.extend(self._list_members(text, member_list))
         for title in (context or {}).get("titles", ()):
             if len(title) >= 4:  # every occurrence, left to right, none overlapping
                 k = text.find(title)
                 while k >= 0:
-                    found.append(Candidate(k, k + len(title), "Plan", 100, "plan.title"))
+                    found.append(Candidate(k, k + len(title), "Plan", 100, "plan.title", EXACT))
                     k = text.find(title, k + len(title))
         found.extend(self.gazetteer.find(text, context or {}))
         return found
@@ -96,7 +124,7 @@ class CandidateProposer:
     def _list_members(self, text: str, member_list: "MemberList") -> list[Candidate]:
         """The items of 甲、乙、丙等<class noun>, each a name of the class's label."""
         out = []
-        label, rule = member_list.label, member_list.rule
+        label, rule, traits = member_list.label, member_list.rule, member_list.traits
         for m in member_list.finditer(text):
             pos = m.start(1)
             for i, item in enumerate(m.group(1).split("、")):
@@ -105,10 +133,11 @@ class CandidateProposer:
                 if i == 0:  # the first item may carry the verb that opens the clause (借助甲、乙…)
                     start = self.boundaries.left_edge(text, end, end, "name", len(item)) or end
                 if end - start >= 2 and text[start:end] not in self.not_members:
-                    out.append(Candidate(start, end, label, 30, rule))
+                    out.append(Candidate(start, end, label, 30, rule, traits))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
+        self._data()
         text = plain_text(doc)  # Doc.text joins every token again: compute it once, share it
         n = len(text)
         out = []
@@ -145,6 +174,7 @@ class MemberList:
 
     def __init__(self, spec: dict):
         self.label, self.rule = spec["label"], spec["rule"]
+        self.traits = traits_of(spec, f"member list {spec['rule']}")
         items = f"((?:[\u4e00-\u9fff]{{2,8}}、){{{spec['min_items'] - 1},15}}[\u4e00-\u9fff]{{2,8}})"
         self.tail = re.compile(spec["tail"])
         self.regex = re.compile(items + spec["tail"])
@@ -161,13 +191,15 @@ class MemberList:
 
 @Language.factory(
     "policykg_candidates",
+    assigns=["doc.user_data"],
     default_config={
         "patterns": "patterns.jsonl",
         "lexicon": "lexicon.yml",
         "gazetteer": "gazetteer.yml",
+        "bodies": "bodies.yml",
         "spans_key": CANDIDATES_KEY,
     },
 )
 def make_candidates(nlp: Language, name: str, patterns: str, lexicon: str, gazetteer: str,
-                    spans_key: str):
-    return CandidateProposer(nlp, name, patterns, lexicon, gazetteer, spans_key)
+                    spans_key: str, bodies: str):
+    return CandidateProposer(nlp, name, patterns, lexicon, gazetteer, spans_key, bodies)

@@ -11,44 +11,16 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
+from dataclasses import dataclass, field
 
 
-def _pickled_as_values(cls):
-    """Pickle instances as (class, field values).
-
-    For ``slots=True`` classes dataclasses writes a ``__getstate__`` that calls ``fields()``
-    for every object, and a ``__setstate__`` that sets the fields one by one: for the plans that
-    extraction workers send back, that was most of the time the parent spent receiving them.
-    """
-    values = attrgetter(*(f.name for f in fields(cls)))
-
-    def __reduce__(self):
-        return cls, values(self)
-
-    cls.__reduce__ = __reduce__
-    return cls
-
-
-def _columns(objects: list) -> tuple:
-    """Records of one dataclass as one tuple per field: pickled (and rebuilt) far quicker than
-    one reduce per record, as with thousands of sentences and mentions per plan."""
-    return tuple(zip(*map(attrgetter(*_FIELD_NAMES[type(objects[0])]), objects))) if objects else ()
-
-
-def _rows(cls, columns: tuple) -> list:
-    return list(map(cls, *columns)) if columns else []
-
-
-@_pickled_as_values
 @dataclass(slots=True)
 class Document:
     """One plan, decoded and normalised.
 
     ``offsets[i]`` is the index in ``original`` of the character ``text[i]`` came from;
     ``offsets[len(text)]`` is ``len(original)`` so that end offsets map too. An ``array`` of
-    64-bit integers: it pickles as one block of bytes (extraction workers send documents back).
+    64-bit integers: compact, and it pickles as one block of bytes.
     """
 
     path: str
@@ -70,7 +42,6 @@ class Document:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-@_pickled_as_values
 @dataclass(slots=True)
 class Section:
     """A unit of document structure, as a range of the normalised text."""
@@ -88,15 +59,7 @@ class Structure:
     tasks: list[Section] = field(default_factory=list)
     sentences: list[Section] = field(default_factory=list)
 
-    def __reduce__(self):
-        return _structure, (_columns(self.parts), _columns(self.tasks), _columns(self.sentences))
 
-
-def _structure(parts: tuple, tasks: tuple, sentences: tuple) -> Structure:
-    return Structure(_rows(Section, parts), _rows(Section, tasks), _rows(Section, sentences))
-
-
-@_pickled_as_values
 @dataclass(slots=True)
 class PlanMeta:
     title: str | None = None
@@ -111,7 +74,6 @@ class PlanMeta:
     doc_number: str | None = None
 
 
-@_pickled_as_values
 @dataclass(slots=True)
 class Mention:
     """One entity mention with provenance. ``start``/``end`` index ``Document.original``."""
@@ -156,13 +118,3 @@ class ExtractedPlan:
         offsets = self.document.offsets
         i = bisect.bisect_left(offsets, m.start, 0, max(0, len(offsets) - 1))
         return i, i + len(m.norm)
-
-    def __reduce__(self):
-        return _extracted_plan, (self.document, self.meta, self.structure, _columns(self.mentions))
-
-
-def _extracted_plan(document: Document, meta: PlanMeta, structure: Structure, mentions: tuple) -> ExtractedPlan:
-    return ExtractedPlan(document, meta, structure, _rows(Mention, mentions))
-
-
-_FIELD_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in (Section, Mention)}

@@ -8,8 +8,7 @@ from functools import cache
 import numpy as np
 
 from policykg.extract.anchors import alternation
-from policykg.extract.datafiles import read_yaml
-from policykg.extract.spans import Candidate
+from policykg.extract.spans import EXACT, Candidate
 from policykg.extract.tokenizer import code_points
 
 
@@ -47,10 +46,6 @@ class Gazetteer:
             return False
         _, _, kind, provinces = entry
         return kind == "always" or (context or {}).get("province") in provinces
-
-    @classmethod
-    def from_data(cls, name: str) -> "Gazetteer":
-        return cls(gazetteer_entries(name))
 
     def occurrences(self, text: str) -> list[tuple[int, int]]:
         """Every (start, end) where a name occurs, overlapping ones too, by start then longest first.
@@ -104,7 +99,7 @@ class Gazetteer:
                         gap = text[a[1]:b[0]]
                         if len(gap) == 1 and gap in self.joiners:
                             h[5] = True
-        return [Candidate(h[0], h[1], h[2], h[3], "gazetteer") for h in hits if h[5]]
+        return [Candidate(h[0], h[1], h[2], h[3], "gazetteer", EXACT) for h in hits if h[5]]
 
 
 _SLOT_BITS = 22  # 4 M hash slots: few false marks for ~45,000 keys, and each is checked
@@ -137,11 +132,11 @@ def _hash(columns: list[np.ndarray]) -> np.ndarray:
     return (key * _SLOT_HASH) >> np.uint64(64 - _SLOT_BITS)
 
 
-@cache
-def gazetteer_entries(name: str) -> dict[str, tuple[str, int, str, frozenset]]:
+def gazetteer_entries(data: dict) -> dict[str, tuple[str, int, str, frozenset]]:
+    """surface → (label, priority, kind, provinces): the divisions dataset and the names of
+    ``data`` (gazetteer.yml)."""
     from policykg.extract import regions
 
-    data = read_yaml(name)
     entries: dict[str, tuple[str, int, str, frozenset]] = {}
     min_alias = data.get("region_alias_min_len", 2)
     priority = data.get("region_priority", 40)
@@ -170,11 +165,10 @@ def gazetteer_entries(name: str) -> dict[str, tuple[str, int, str, frozenset]]:
 
 
 @cache
-def region_names(gazetteer: str) -> frozenset[str]:
-    """Names of provinces, cities and counties (full and short)."""
+def region_names(excluded: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Names of provinces, cities and counties (full and short), but for ``excluded``."""
     from policykg.extract import regions
 
-    excluded = set(read_yaml(gazetteer).get("not_names", []))
     return frozenset(
         surface
         for surface, found in regions.all_names().items()
@@ -183,13 +177,12 @@ def region_names(gazetteer: str) -> frozenset[str]:
 
 
 @cache
-def region_alternation(gazetteer: str) -> str:
+def region_alternation(names: frozenset[str]) -> str:
     """Names of provinces, cities and counties (full and short), as one regex alternation.
 
     It opens with a lookahead on the names' first characters: inside a pattern (健康{REGION})
     re tries the ~900 first branches one by one, the class rules most places out at once.
     """
-    names = region_names(gazetteer)
     if not names:
         return alternation(names)
     firsts = "".join(re.escape(ch) for ch in sorted({name[0] for name in names}))

@@ -36,7 +36,7 @@ from pathlib import Path
 from policykg.extract.anchors import anchored
 from policykg.extract.document import Document
 
-__all__ = ["decode", "normalise", "read_document", "chrome_spans", "CANONICAL_PUNCT"]
+__all__ = ["decode", "normalise", "chrome_spans", "CANONICAL_PUNCT"]
 
 CANONICAL_PUNCT = "，：；（）！？"
 
@@ -360,12 +360,3 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     return Document(path=path, original=original, text=text, offsets=offsets, encoding=encoding,
                     notes=notes)
 
-
-def read_document(path: str | Path) -> Document:
-    """Read, decode and normalise one plan file."""
-    data = Path(path).read_bytes()
-    original, encoding = decode(data)
-    doc = normalise(original, str(path), encoding)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        doc.notes.append(f"decoded as {encoding}")
-    return doc

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from policykg.extract.anchors import Anchored, alternation, anchored, quick_start
+from policykg.extract.spans import traits_of
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class Pattern:
     region_prefix: str = ""  # "optional" | "required": a place name right before joins the span
     conjoined: bool = False  # 市X和Y研究院: a name may join two fields with 和/与 (name mode)
     place_group: str = ""  # this group must be a place the plan can mean (健康合作: 合作 is a county far away)
+    traits: frozenset[str] = frozenset()  # what selection knows of its candidates (data/patterns.md)
 
 
 
@@ -195,6 +197,7 @@ def compile_patterns(rows: list[dict], macros: dict[str, str]) -> list[Pattern]:
                 region_prefix=row.get("region_prefix", ""),
                 place_group=row.get("place_group", ""),
                 conjoined=row.get("conjoined", False),
+                traits=traits_of(row, f"pattern {row['id']}"),
             )
         )
     return out

@@ -37,12 +37,20 @@ LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Org
 _SPACES = re.compile(r"\s+")
 
 
+def make_nlp(candidates: dict | None = None) -> Language:
+    """A new pipeline, its components initialised from their data files; ``candidates``
+    overrides the candidates component's config (other data files)."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
+    nlp.add_pipe("policykg_candidates", config=candidates or {})
+    nlp.add_pipe("policykg_select")
+    nlp.initialize()
+    return nlp
+
+
 @cache
 def build_nlp() -> Language:
     """The pipeline and the data extraction reads, built once per process (and per worker)."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
-    nlp.add_pipe("policykg_candidates")
-    nlp.add_pipe("policykg_select")
+    nlp = make_nlp()
     regions.find_in("")  # compiles the metadata's scanner of region names now, not on the first plan
     return nlp
 

@@ -18,11 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from policykg.extract.anchors import alternation
-from policykg.extract.datafiles import load_lexicon
+from policykg.extract.datafiles import load_lexicon, read_data, write_data
 from policykg.extract.spans import CANDIDATES_KEY, ENTITIES_KEY, SPACE_RUN, Candidate, plain_text, user_key
-
-LIST_RULES = frozenset({"hosp.list", "org.list", "hosp.between"})  # names known by the list they stand in
-NESTED_RULES = frozenset({"reg.inner_title"})  # candidates kept inside a chosen title, not flat
 
 _PLURAL_JURISDICTIONS = re.compile(r"各[省市区县州盟旗（）()、]*$")
 
@@ -37,7 +34,26 @@ class SpanSelector:
     """
 
     def __init__(self, nlp: Language, name: str, lexicon: str, candidates_key: str, spans_key: str):
-        lex = load_lexicon(lexicon)
+        self.name = name
+        self.lexicon_file = lexicon
+        self.data: dict | None = None  # {"lexicon": …}: from initialize() or from_disk()
+        self.candidates_key = candidates_key
+        self.spans_key = spans_key
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self._set_data({"lexicon": load_lexicon(self.lexicon_file)})
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        if self.data is None:
+            raise ValueError(f"{self.name} has no data yet: initialise the pipeline (nlp.initialize())")
+        write_data(path, self.data, {"lexicon": "json"})
+
+    def from_disk(self, path, *, exclude=()) -> "SpanSelector":
+        self._set_data(read_data(path, {"lexicon": "json"}))
+        return self
+
+    def _set_data(self, data: dict) -> None:
+        lex = data["lexicon"]
         self.generic = set(lex.get("generic", []))
         self.generic_re = re.compile(lex["generic_pattern"]) if lex.get("generic_pattern") else None
         mods = alternation(lex.get("generic_modifiers", []))
@@ -54,8 +70,7 @@ class SpanSelector:
         self.drafting = re.compile(lex["drafting_pattern"]) if lex.get("drafting_pattern") else None
         self.header_field = re.compile(lex["header_field"]) if lex.get("header_field") else None
         self.healthy_x_tail = re.compile(lex["healthy_x_tail"]) if lex.get("healthy_x_tail") else None
-        self.candidates_key = candidates_key
-        self.spans_key = spans_key
+        self.data = data
 
     def _bare(self, text: str) -> str:
         t = text
@@ -64,16 +79,16 @@ class SpanSelector:
         return t
 
     def keep(self, span: Candidate, doc_text: str) -> bool:
-        start, end, label, rule = span.start, span.end, span.label, span.rule
+        start, end, label, traits = span.start, span.end, span.label, span.traits
         surface = doc_text[start:end]
         text = self._bare(surface) if surface[0] in "“‘\"" else surface
         if text in self.generic:
             # 区政府 is boilerplate in running text, but the issuer in a header field (发布机构: 区政府)
             return label == "Agency" and bool(self.header_field and self.header_field.search(
                 doc_text, max(0, start - 12), start))
-        if rule in LIST_RULES and self.modifiers_only and self.modifiers_only.fullmatch(text):
+        if "list_member" in traits and self.modifiers_only and self.modifiers_only.fullmatch(text):
             return False  # 医疗、卫生等机构: a list of common words
-        exact = label == "Region" or rule in ("gazetteer", "reg.title", "plan.title", "hosp.list", "org.list")
+        exact = label == "Region" or "exact" in traits
         if not exact and self.generic_re and self.generic_re.fullmatch(text):
             return False
         if not exact and self.generic_compound and self.generic_compound.fullmatch(text):
@@ -82,27 +97,29 @@ class SpanSelector:
             before = doc_text[max(0, start - 8):start]
             if before.endswith(self.plural) or _PLURAL_JURISDICTIONS.search(before):
                 return False  # 各级疾控中心, 各区（市）县疾控中心
-        if rule in ("prog.action", "prog.special") and "的" in text:
+        if "clause" in traits and "的" in text:
             return False  # 打造为共同富裕的标志性工程: a clause guessed as a name runs through 的
-        if (rule in ("prog.action", "prog.special") and self.slogan and doc_text[start - 1:start] == "“"
+        if ("clause" in traits and self.slogan and doc_text[start - 1:start] == "“"
                 and doc_text[end:end + 1] == "”" and self.slogan.search(text)):
             return False  # a whole quotation found by its head (三个“一号工程”) is judged as a quotation
-        if rule == "prog.action" and self.healthy_x_tail and self.healthy_x_tail.fullmatch(text):
+        if "clause" in traits and self.healthy_x_tail and self.healthy_x_tail.fullmatch(text):
             return False  # 健康X具体行动: the Healthy-X programme ends before the general words
-        if rule == "reg.untitled" and self.drafting and self.drafting.search(doc_text, max(0, start - 6), start):
+        untitled = "untitled_document" in traits
+        if untitled and self.drafting and self.drafting.search(doc_text, max(0, start - 6), start):
             return False  # a document still to be drafted (制定…实施方案) is no title yet
-        if (rule == "reg.untitled" and len(text) < self.weak_min and "“" not in text
+        if (untitled and len(text) < self.weak_min and "“" not in text
                 and text.endswith(self.weak_heads)):
             return False
-        if rule.startswith("prog.quoted") and self.slogan:
-            q = doc_text.find("”", start) if rule == "prog.quoted_head" else -1
+        quoted_head = "quoted_head" in traits
+        if (quoted_head or "quoted" in traits) and self.slogan:
+            q = doc_text.find("”", start) if quoted_head else -1
             inner = surface
-            if rule == "prog.quoted_head":
+            if quoted_head:
                 o = doc_text.find("“", start, end)
                 inner = doc_text[o + 1:q] if 0 <= o < q else inner
-            if (self.slogan_head if rule == "prog.quoted_head" else self.slogan).search(inner):
+            if (self.slogan_head if quoted_head else self.slogan).search(inner):
                 return False
-            if rule == "prog.quoted":
+            if not quoted_head:
                 nxt = end + 1
                 if self.slogan_after and self.slogan_after.match(doc_text, nxt):
                     return False
@@ -112,23 +129,22 @@ class SpanSelector:
         return True
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.data is None:
+            raise ValueError(f"{self.name} has no data yet: initialise the pipeline (nlp.initialize())")
         doc_text = plain_text(doc)
         candidates = doc.user_data.get(user_key(self.candidates_key), [])
         kept = [s for s in candidates if self.keep(s, doc_text)]
         # A program guessed from a clause does not swallow a named institution.
-        inst = sorted(((s.start, s.end, s) for s in kept
-                       if s.label in ("Hospital", "Agency") and s.rule not in ("gazetteer", "hosp.national_centre")
-                       or s.label == "Regulation" and s.rule in ("reg.untitled", "reg.title")),
-                      key=lambda t: (t[0], t[1]))
+        inst = sorted(((s.start, s.end, s) for s in kept if "shields" in s.traits), key=lambda t: (t[0], t[1]))
         starts = [t[0] for t in inst]
         drop = set()
         for s in kept:
-            if s.rule in ("prog.action", "prog.special", "reg.untitled", "org.head") and s.label in ("Program", "Organization", "Regulation"):
+            if "guessed" in s.traits and s.label in ("Program", "Organization", "Regulation"):
                 i = bisect_left(starts, s.start)
                 while i < len(inst) and inst[i][0] < s.end:
                     h = inst[i][2]
                     i += 1
-                    if h.label == "Regulation" and (s.rule != "prog.action" or h.rule == s.rule):
+                    if h.label == "Regulation" and ("yields_to_documents" not in s.traits or h.rule == s.rule):
                         continue
                     if h.end < s.end - 1 and h.end - h.start >= 4:
                         drop.add((s.start, s.end, s.label))
@@ -163,8 +179,8 @@ class SpanSelector:
     @staticmethod
     def _nested(kept: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
         """Titles cited inside a chosen title (《浙江省实施〈X法〉办法》): entities of their own."""
-        inner = [c for c in kept if c.rule in NESTED_RULES]
-        titles = [c for c in chosen if c.rule == "reg.title"]
+        inner = [c for c in kept if "nested" in c.traits]
+        titles = [c for c in chosen if "title" in c.traits]
         return [c for c in inner if any(t.start < c.start and c.end < t.end for t in titles)]
 
 
@@ -217,6 +233,8 @@ def set_ents(doc: Doc, spans: list[Span]) -> None:
 
 @Language.factory(
     "policykg_select",
+    requires=["doc.user_data"],
+    assigns=["doc.ents", "doc.spans", "token.ent_iob", "token.ent_type", "token.ent_kb_id"],
     default_config={"lexicon": "lexicon.yml", "candidates_key": CANDIDATES_KEY, "spans_key": ENTITIES_KEY},
 )
 def make_select(nlp: Language, name: str, lexicon: str, candidates_key: str, spans_key: str):

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 CANDIDATES_KEY = "candidates"
+# What the selector knows of a candidate besides its label (``data/patterns.md`` says what each does).
+TRAITS = frozenset({"title", "nested", "exact", "list_member", "guessed", "yields_to_documents", "clause",
+                    "shields", "untitled_document", "quoted", "quoted_head"})
+EXACT = frozenset({"exact"})
 TEXT_KEY = "policykg_text"  # doc.user_data: doc.text as the candidates component read it
 CONTEXT_KEY = "policykg_context"  # doc.user_data: {"province": 上海市, "region": 青浦区} of the plan
 ENTITIES_KEY = "entities"
@@ -27,7 +31,17 @@ class Candidate:
     end: int
     label: str
     priority: int
-    rule: str
+    rule: str  # the pattern's (or list's) id: recorded, never selected by
+    traits: frozenset[str] = frozenset()
+
+
+def traits_of(spec: dict, where: str) -> frozenset[str]:
+    """The ``traits`` of a pattern or member list, every one known."""
+    traits = frozenset(spec.get("traits", ()))
+    unknown = traits - TRAITS
+    if unknown:
+        raise ValueError(f"{where}: unknown trait{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}")
+    return traits
 
 
 

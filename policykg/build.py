@@ -120,10 +120,11 @@ def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DE
 
 
 def _init_worker() -> None:
-    """Before the fork and in every helper: the pipeline built (cached), and out of the
-    collector's way."""
+    """Before the fork and in every helper: the pipeline built (cached), out of the collector's
+    way, and the records' quick pickling."""
     build_nlp()
     runtime.freeze_long_lived()
+    runtime.register_pickling()
 
 
 def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) -> BuildResult:

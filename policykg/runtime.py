@@ -1,9 +1,16 @@
 """Process-level speed machinery, applied by the application (``build``, the CLI), never by
-the library stages: worker processes, and the cycle collector's policy.
+the library stages: worker processes, how records are pickled between them, and the cycle
+collector's policy.
 
 ``map_chunks`` spreads a list over ``workers`` processes: this one and forked helpers share the
 items in chunks, and the results come back in input order, so the output is the same whatever
 the number of workers.
+
+``register_pickling()`` installs ``copyreg`` reducers for the extraction records the helpers
+send back. For ``slots=True`` dataclasses Python pickles each object through a
+``__getstate__`` that calls ``fields()`` and a ``__setstate__`` that sets the fields one by one;
+the reducers pickle a record as (class, field values), and the thousands of sentences and
+mentions of a plan as one tuple per field, rebuilt with one ``map``.
 
 The collector: building the graph or writing it allocates millions of objects and frees few,
 and every full pass of the cycle collector walks all of them, so its cost grows faster than the
@@ -13,10 +20,15 @@ process (the pipeline and its data: place names, the divisions dataset) out of i
 """
 from __future__ import annotations
 
+import copyreg
 import gc
 import math
 from contextlib import contextmanager
+from dataclasses import fields
 from functools import cache
+from operator import attrgetter
+
+from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Section, Structure
 
 
 @contextmanager
@@ -36,6 +48,47 @@ def freeze_long_lived() -> None:
     collection while plans are extracted."""
     gc.collect()
     gc.freeze()
+
+
+def _values_reducer(cls):
+    values = attrgetter(*(f.name for f in fields(cls)))
+    return lambda obj: (cls, values(obj))
+
+
+def _columns(objects: list) -> tuple:
+    """Records of one dataclass as one tuple per field."""
+    return tuple(zip(*map(_FIELD_VALUES[type(objects[0])], objects))) if objects else ()
+
+
+def _rows(cls, columns: tuple) -> list:
+    return list(map(cls, *columns)) if columns else []
+
+
+def _structure(parts: tuple, tasks: tuple, sentences: tuple) -> Structure:
+    return Structure(_rows(Section, parts), _rows(Section, tasks), _rows(Section, sentences))
+
+
+def _reduce_structure(s: Structure):
+    return _structure, (_columns(s.parts), _columns(s.tasks), _columns(s.sentences))
+
+
+def _extracted_plan(document: Document, meta: PlanMeta, structure: Structure, mentions: tuple) -> ExtractedPlan:
+    return ExtractedPlan(document, meta, structure, _rows(Mention, mentions))
+
+
+def _reduce_plan(plan: ExtractedPlan):
+    return _extracted_plan, (plan.document, plan.meta, plan.structure, _columns(plan.mentions))
+
+
+_FIELD_VALUES = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Section, Mention)}
+
+
+def register_pickling() -> None:
+    """The reducers, in ``copyreg``'s table (what every pickler of this process consults)."""
+    for cls in (Document, Section, PlanMeta, Mention):
+        copyreg.pickle(cls, _values_reducer(cls))
+    copyreg.pickle(Structure, _reduce_structure)
+    copyreg.pickle(ExtractedPlan, _reduce_plan)
 
 
 def _chunk_size(remaining: int, workers: int) -> int:

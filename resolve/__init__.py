@@ -1,0 +1,4 @@
+"""policykg.resolve: this folder is imported under the policykg package, never by its bare name."""
+if __name__ != "policykg.resolve":  # `import resolve` from the repository root would make a second copy of every module
+    raise ImportError(f"import this folder as policykg.resolve, not {__name__!r}: install the project "
+                      "(make install, or pip install -e .) and import policykg.resolve")

@@ -1,22 +1,12 @@
-"""Shared fixtures: the seed plans, one build of them, and a real Neo4j server (tests/neo4j_fixtures.py)."""
+"""Fixtures of both tiers: the seed plans and one build of them (tests/integration/conftest.py adds
+a real Neo4j server)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.neo4j_fixtures import *  # noqa: F401,F403  (neo4j_server, neo4j_driver, empty_db)
-
-REPO = Path(__file__).resolve().parents[1]
-# The shared material sits next to the repository; POLICYKG_SHARED names it elsewhere (a worktree).
-SHARED = Path(os.environ.get("POLICYKG_SHARED") or REPO.parent / "shared")
-SEEDS = SHARED / "seeds"
-GOLD = SHARED / "gold"
-
-
-def seed(prefix: str) -> Path:
-    return next(SEEDS.glob(f"{prefix}_*.txt"))
+from tests.paths import GOLD, SEEDS
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from policykg import evaluate
-from tests.conftest import SHARED
+from tests.paths import SHARED
 
 TOOLS = SHARED / "tools"
 

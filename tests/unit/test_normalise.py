@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykg.extract.normalise import _substitute, chrome_spans, decode, normalise, read_document
+from policykg.extract.normalise import _substitute, chrome_spans, decode, normalise
+from policykg.extract.readers import read_document
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
 needs_seeds = pytest.mark.skipif(not SEED_FILES, reason="seed plans not available")
 

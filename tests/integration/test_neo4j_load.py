@@ -1,4 +1,4 @@
-"""Loading into a real Neo4j 5.26 server (tests/neo4j_fixtures.py starts it)."""
+"""Loading into a real Neo4j 5.26 server (tests/integration/neo4j_fixtures.py starts it)."""
 from __future__ import annotations
 
 import shutil

@@ -6,9 +6,10 @@ import json
 import pytest
 
 from policykg.extract.metadata import extract_metadata
-from policykg.extract.normalise import normalise, read_document
+from policykg.extract.normalise import normalise
+from policykg.extract.readers import read_document
 from policykg.extract.structure import parse_structure
-from tests.conftest import SHARED
+from tests.paths import SHARED
 
 GOLD = SHARED / "gold" / "documents.json"
 FIELDS = ("title", "issuer", "level", "region", "parent_region", "year", "issued", "doc_number")

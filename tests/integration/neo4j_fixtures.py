@@ -1,7 +1,7 @@
 """Pytest fixtures for a real Neo4j (never a mock).
 
-Use from tests/conftest.py with `from tests.neo4j_fixtures import *` (or
-`pytest_plugins = ["tests.neo4j_fixtures"]`) and mark tests with `@pytest.mark.neo4j`.
+Used by tests/integration/conftest.py with `from tests.integration.neo4j_fixtures import *` (or
+`pytest_plugins = ["tests.integration.neo4j_fixtures"]`) and mark tests with `@pytest.mark.neo4j`.
 
 With `NEO4J_URI` set (plus NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE) the tests use
 that server; otherwise one DevServer per test session is started from the jar cache

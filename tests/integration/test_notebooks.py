@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO
+
 nbformat = pytest.importorskip("nbformat", reason="the test extra (nbformat) is not installed")
 nbclient = pytest.importorskip("nbclient", reason="the test extra (nbclient) is not installed")
 pytest.importorskip("matplotlib", reason="the test extra (matplotlib) is not installed")
 pytest.importorskip("pandas", reason="the test extra (pandas) is not installed")
 pytest.importorskip("ipykernel", reason="the test extra (ipykernel) is not installed")
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
+NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
 
 
 def execute(env: dict) -> nbformat.NotebookNode:

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from policykg.extract.normalise import normalise, read_document
+from policykg.extract.normalise import normalise
+from policykg.extract.readers import read_document
 from policykg.extract.structure import locate, locator, parse_structure
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
 needs_seeds = pytest.mark.skipif(not SEED_FILES, reason="seed plans not available")
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykg.extract.anchors import Anchored, anchored
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 # Each begins where re cannot skip ahead, and holds a literal a bounded distance in.
 ANCHORED = [

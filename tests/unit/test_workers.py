@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from policykg import build as build_lib
 from policykg.cli import cli
 from policykg.extract.document import ExtractedPlan, Structure
-from tests.test_inputs import html_page, plan_lines, write_docx
+from tests.unit.test_inputs import html_page, plan_lines, write_docx
 
 
 _PARENT = os.getpid()
@@ -84,6 +84,9 @@ def test_a_dead_worker_does_not_lose_files(tmp_path, monkeypatch):
 def test_a_plan_comes_back_from_a_worker_equal(seeds_dir):
     import pickle
 
+    from policykg import runtime
+
+    runtime.register_pickling()  # as in the workers
     plan = build_lib.extract_file(sorted(seeds_dir.glob("001_*.txt"))[0])
     back = pickle.loads(pickle.dumps(plan))
     assert back == plan and back.mentions and back.structure.sentences
