@@ -280,7 +280,7 @@ def _leading_region(name: str, where: Jurisdiction) -> str | None:
                 return full + name[size:]
         if (region.level in ("city", "province", "municipality") and head != region.name
                 and head in region.aliases and _GOVERNMENT_HEAD.search(name)
-                and not name[size:].startswith(("省", "市"))):
+                and not name[size:].startswith(("省", "市", "区", "县", "州", "盟", "旗"))):
             return region.name + name[size:]
     return None
 

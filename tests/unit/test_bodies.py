@@ -205,3 +205,9 @@ def test_plan_title_variants_and_their_one_canonical():
 def test_a_document_of_the_plans_own_body_takes_its_jurisdiction():
     assert name("Regulation", "县卫生健康委公平竞争审查制度", HUANGYUAN) == "湟源县卫生健康委公平竞争审查制度"
     assert "青海省营养指导员培训实施方案" in found("（二）制订青海省营养指导员培训实施方案。", "Regulation")
+
+
+def test_a_short_city_name_before_a_body_is_expanded_but_not_a_district_named_like_it():
+    assert name("Agency", "西宁卫生健康委", XINING) == "西宁市卫生健康委员会"
+    unknown = Jurisdiction.of(PlanMeta())
+    assert name("Agency", "朝阳区卫生健康委员会", unknown) != "朝阳市区卫生健康委员会"
