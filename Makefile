@@ -22,7 +22,7 @@ build: install
 # Chromium and a CJK font; the suite starts its own Neo4j server on a free loopback port.
 test: install
 	bash scripts/test-setup.sh
-	$(PY) -m pytest -q tests/unit tests/integration
+	$(PY) -m pytest -q  # both tiers: tests/unit and tests/integration
 
 # The quick tier: no server, browser or kernel.
 unit: install

@@ -72,7 +72,7 @@ def naive_subset(graph, target: int):
     """Nodes and relationships of the first plans (sorted by id), about ``target`` elements."""
     plans = sorted(n for n, d in graph.nodes(data=True) if d["label"] == schema.PLAN)
     owned = {}
-    for n, d in graph.nodes(data=True):
+    for n in graph.nodes:
         owner = neo4j_load._owner(graph, n)  # noqa: SLF001
         if owner is not None:
             owned.setdefault(owner, []).append(n)

@@ -46,7 +46,7 @@ def _cpu() -> float:
 
 def child(corpus: Path, out: Path, workers: int) -> dict:
     """One build, measured from inside the process that runs it."""
-    t0, c0 = time.perf_counter(), _cpu()
+    t0 = time.perf_counter()
     from policykg import build as build_lib
     from policykg.extract.pipeline import build_nlp
     from policykg.graph import writers

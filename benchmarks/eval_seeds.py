@@ -8,7 +8,7 @@ Prints ``policykg eval``'s report (same figures as ../shared/tools/score.py) for
 ../shared/seeds against ../shared/gold, then the throughput of ``build_nlp()`` against
 ``spacy.blank("zh")`` tokenising the same text (the five seeds concatenated ×10; interleaved, best of 3).
 The machine is shared, so wall times move with the load; the ratio moves much less.
-This is a measurement, not a test: tests/test_extraction.py holds the floors.
+This is a measurement, not a test: tests/unit/test_extraction.py holds the floors.
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ SHARED = REPO.parent / "shared"
 def throughput(seeds: Path, repeat: int = 10, rounds: int = 3) -> tuple[int, float, float]:
     import spacy
 
-    from policykg.extract.readers import read_document
     from policykg.extract.pipeline import build_nlp
+    from policykg.extract.readers import read_document
 
     text = "\n".join(read_document(p).text for p in sorted(seeds.glob("*.txt"))) * repeat
     nlp, blank = build_nlp(), spacy.blank("zh")

@@ -23,10 +23,11 @@ characters (``re`` is quick there).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 try:  # the parser of the re module: re._parser from Python 3.11, sre_parse before
-    from re import _constants as _sre, _parser as _sre_parse
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre
     import sre_parse as _sre_parse

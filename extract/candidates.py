@@ -19,9 +19,16 @@ from policykg.extract.anchors import alternation
 from policykg.extract.datafiles import data_path, load_lexicon, read_data, read_jsonl, read_yaml, write_data
 from policykg.extract.gazetteer import Gazetteer, gazetteer_entries, region_alternation, region_names
 from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quote, compile_patterns, outside_titles
-from policykg.extract.spans import (CANDIDATES_KEY, CONTEXT_KEY, EXACT, Candidate, char_token_span, plain_text,
-                                    traits_of, user_key)
-
+from policykg.extract.spans import (
+    CANDIDATES_KEY,
+    CONTEXT_KEY,
+    EXACT,
+    Candidate,
+    char_token_span,
+    plain_text,
+    traits_of,
+    user_key,
+)
 
 _FULL_NAME_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
 
@@ -63,7 +70,7 @@ class CandidateProposer:
     def to_disk(self, path, *, exclude=()) -> None:
         write_data(path, self._data(), {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json", "bodies": "json"})
 
-    def from_disk(self, path, *, exclude=()) -> "CandidateProposer":
+    def from_disk(self, path, *, exclude=()) -> CandidateProposer:
         self._set_data(read_data(path, {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json", "bodies": "json"}))
         return self
 
@@ -89,13 +96,15 @@ class CandidateProposer:
                         continue
                     start -= k
                 if p.boundary != "none":
-                    start, end = self._left_edge(text, start, end, p)
-                    if start is None:
+                    left, end = self._left_edge(text, start, end, p)
+                    if left is None:
                         continue
+                    start = left
                 if "title" not in p.traits:
-                    start = outside_titles(title_marks, start, end)
-                    if start is None:
+                    left = outside_titles(title_marks, start, end)
+                    if left is None:
                         continue
+                    start = left
                 if p.require is not None and not p.require.search(text[start:end]):
                     continue
                 if end - start >= 2:
@@ -121,7 +130,7 @@ class CandidateProposer:
                 return left, quoted_end
         return self.boundaries.left_edge(text, start, end, p.boundary, p.max_left, p.conjoined), end
 
-    def _list_members(self, text: str, member_list: "MemberList") -> list[Candidate]:
+    def _list_members(self, text: str, member_list: MemberList) -> list[Candidate]:
         """The items of 甲、乙、丙等<class noun>, each a name of the class's label."""
         out = []
         label, rule, traits = member_list.label, member_list.rule, member_list.traits
@@ -152,8 +161,7 @@ class CandidateProposer:
                 c.start, c.end = span
             out.append(c)
         # The ranking priority of a character range is the one its *last* candidate carries:
-        # as with the former Span extension ``pkg_priority``, which spaCy stores per
-        # (start_char, end_char), so candidates on the same range shared one value.
+        # candidates on the same range share one value.
         last = {(c.start, c.end): c.priority for c in out}
         for c in out:
             c.priority = last[c.start, c.end]

@@ -76,7 +76,7 @@ class Gazetteer:
 
     def find(self, text: str, context: dict | None = None) -> list[Candidate]:
         province = (context or {}).get("province")
-        hits = []
+        hits: list[list] = []  # start, end, label, priority, kind, sure
         for start, end in self.occurrences(text):
             label, priority, kind, provinces = self.entries[text[start:end]]
             if text.startswith(self.continuations, end):

@@ -101,10 +101,10 @@ class Boundaries:
                 if not self._kept_in_clause(text, cut, m, mode):
                     cut = m.end()
             if cut == left:  # no verb inside the clause: strip the ones that open it
-                m = self.lead.match(text, left, start)
+                opening = self.lead.match(text, left, start)
             else:  # after a verb only the jurisdiction and light verbs (本市, 组织, 创建)
-                m = self.post_cut.match(text, cut, start)
-            cut = m.end() if m else cut
+                opening = self.post_cut.match(text, cut, start)
+            cut = opening.end() if opening else cut
             left = cut
         else:
             keep = self.name_keep

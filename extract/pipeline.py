@@ -7,11 +7,10 @@ components; ``extract`` runs it on one normalised ``Document`` and returns an
 part/task/sentence they stand in.
 
 The tokens stay one per character. Coarser tokens (runs between whitespace, split at the
-entities afterwards) were measured and not taken: every distinct token string becomes a
-lexeme of the vocab (~12 µs each: spaCy computes its lexical attributes in Python, and it
-stays in memory), and in plan text nearly every run of characters is new. On the five seed
-plans such a Doc cost ~6 times as much as ``CharTokenizer``'s (16.7 vs 2.8 ms, warm vocab).
-Components read the plain text instead (see ``components``).
+entities afterwards) would cost more than they save: every distinct token string becomes a
+lexeme of the vocab (spaCy computes its lexical attributes in Python, and it stays in
+memory), and in plan text nearly every run of characters is new, while the characters of
+一二三 or 医院 recur. The components read the plain text instead (``candidates``, ``selector``).
 
 Metadata is read before the NLP pipeline runs, so that the rules know the plan: its
 province (a county's short alias such as 合作 or 新建 is a place only in the plan's own
@@ -27,21 +26,21 @@ import spacy
 from spacy.language import Language
 
 from policykg.extract import candidates, regions, selector, tokenizer  # noqa: F401  (candidates, selector, tokenizer: register)
-from policykg.extract.spans import CONTEXT_KEY, ENTITIES_KEY, TEXT_KEY
 from policykg.extract.document import Document, ExtractedPlan, Mention, PlanMeta, Structure
 from policykg.extract.implements import mark_implements
 from policykg.extract.metadata import extract_metadata
+from policykg.extract.spans import CONTEXT_KEY, ENTITIES_KEY, TEXT_KEY
 from policykg.extract.structure import locator, parse_structure
 
 LABELS = ("Hospital", "Agency", "Program", "Regulation", "Region", "Event", "Organization", "Plan")
 _SPACES = re.compile(r"\s+")
 
 
-def make_nlp(candidates: dict | None = None) -> Language:
-    """A new pipeline, its components initialised from their data files; ``candidates``
+def make_nlp(candidates_config: dict | None = None) -> Language:
+    """A new pipeline, its components initialised from their data files; ``candidates_config``
     overrides the candidates component's config (other data files)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
-    nlp.add_pipe("policykg_candidates", config=candidates or {})
+    nlp.add_pipe("policykg_candidates", config=candidates_config or {})
     nlp.add_pipe("policykg_select")
     nlp.initialize()
     return nlp

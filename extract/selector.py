@@ -48,7 +48,7 @@ class SpanSelector:
             raise ValueError(f"{self.name} has no data yet: initialise the pipeline (nlp.initialize())")
         write_data(path, self.data, {"lexicon": "json"})
 
-    def from_disk(self, path, *, exclude=()) -> "SpanSelector":
+    def from_disk(self, path, *, exclude=()) -> SpanSelector:
         self._set_data(read_data(path, {"lexicon": "json"}))
         return self
 
@@ -117,7 +117,8 @@ class SpanSelector:
             if quoted_head:
                 o = doc_text.find("“", start, end)
                 inner = doc_text[o + 1:q] if 0 <= o < q else inner
-            if (self.slogan_head if quoted_head else self.slogan).search(inner):
+            slogan = self.slogan_head if quoted_head else self.slogan
+            if slogan is not None and slogan.search(inner):
                 return False
             if not quoted_head:
                 nxt = end + 1
@@ -211,7 +212,7 @@ def set_ents(doc: Doc, spans: list[Span]) -> None:
     """
     n = len(doc)
     if not spans:
-        doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], np.tile(np.array([2, 0, 0], dtype=np.uint64), (n, 1)))
+        doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], np.tile(np.array([2, 0, 0], dtype=np.uint64), (n, 1)))  # type: ignore[arg-type]
         return
     starts = np.array([s.start for s in spans], dtype=np.int64)
     ends = np.array([s.end for s in spans], dtype=np.int64)
@@ -228,7 +229,7 @@ def set_ents(doc: Doc, spans: list[Span]) -> None:
     annotation[starts, 0] = 3  # B
     annotation[:, 1] = labels[covering]
     annotation[:, 2] = rules[covering]
-    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], annotation)
+    doc.from_array([ENT_IOB, ENT_TYPE, ENT_KB_ID], annotation)  # type: ignore[arg-type]  # uint64: what spaCy stores
 
 
 @Language.factory(

@@ -87,6 +87,7 @@ def char_token_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             end = run  # ends on a trailing space: the token before it
         else:
             m = SPACE_RUN.match(text, end - 1)
+            assert m is not None  # text[end - 1] is whitespace
             end = m.end()
     return start, end
 

@@ -28,13 +28,13 @@ import networkx as nx
 
 from policykg.extract import regions
 from policykg.extract.document import ExtractedPlan
-from policykg.graph import schema
 from policykg.extract.regions import division, full_name
+from policykg.graph import schema
 from policykg.graph.model import plan_id, sentence_text
 from policykg.resolve.names import BRANCH, groupings, series_of
 
 
-def region_node(graph: nx.MultiDiGraph, region: "regions.Region") -> str:
+def region_node(graph: nx.MultiDiGraph, region: regions.Region) -> str:
     name = full_name(region)
     node = f"Region:{name}"
     if node not in graph:
@@ -45,7 +45,7 @@ def region_node(graph: nx.MultiDiGraph, region: "regions.Region") -> str:
 
 def add_region_hierarchy(graph: nx.MultiDiGraph) -> None:
     """Every Region node the dataset knows gets a PART_OF chain up to its province."""
-    for node, data in list(graph.nodes(data=True)):
+    for _, data in list(graph.nodes(data=True)):
         if data["label"] != "Region":
             continue
         region = division(data["name"])
@@ -168,7 +168,7 @@ def add_implements(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None:
     """(:Plan)-[:IMPLEMENTS {sentences, count}]->(initiative) from the mentions marked ``implements``."""
     for plan in plans:
         pid = plan_id(plan)
-        evidence: dict[str, list[str]] = {}
+        evidence: dict[str | None, list[str]] = {}
         for m in plan.mentions:
             if m.implements and m.entity_id in graph and m.label in ("Program", "Regulation"):
                 evidence.setdefault(m.entity_id, []).append(sentence_text(plan, m.sentence))

@@ -77,7 +77,7 @@ def _part_of(plan: ExtractedPlan, pos: int) -> int:
 
 
 def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None:
-    by_target: dict[tuple[str, str], list] = defaultdict(list)
+    by_target: dict[tuple[str, str | None], list] = defaultdict(list)
     for m in plan.mentions:
         target = m.entity_id
         if m.label == schema.PLAN:
@@ -102,7 +102,7 @@ def _add_mentions(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None
 
 def summary(graph: nx.MultiDiGraph) -> dict:
     """Counts a user wants after a build: plans, entities per label, links between plans."""
-    labels = defaultdict(int)
+    labels: dict[str, int] = defaultdict(int)
     for _, data in graph.nodes(data=True):
         labels[data["label"]] += 1
     links = sum(1 for *_, k in graph.edges(keys=True) if k == schema.ALIGNS_WITH)

@@ -35,7 +35,7 @@ def _atomic_write(path: Path, write, binary: bool = False) -> None:
 
 def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
     data = nx.node_link_data(graph, edges="edges")
-    # Compact: json's C encoder serialises only without indent (5x faster on big graphs).
+    # Compact: json's C encoder serialises only without indent.
     _atomic_write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)))
 
 

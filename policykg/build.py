@@ -51,7 +51,7 @@ class BuildResult:
 
 def input_files(paths: list[str | Path]) -> list[Path]:
     """Files named, plus files with a supported suffix found recursively in folders named."""
-    found = []
+    found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():

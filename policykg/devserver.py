@@ -124,7 +124,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-_LIVE: set["DevServer"] = set()
+_LIVE: set[DevServer] = set()
 
 
 @atexit.register
@@ -185,7 +185,7 @@ class DevServer:
         return self._proc is not None and self._proc.poll() is None
 
     # -- lifecycle --------------------------------------------------------------------
-    def start(self, timeout: float = 120) -> "DevServer":
+    def start(self, timeout: float = 120) -> DevServer:
         """Start the JVM; return once `RETURN 1` works over Bolt and HTTP answers."""
         if self.running:
             return self
@@ -231,7 +231,7 @@ class DevServer:
             self._proc.wait()
         _LIVE.discard(self)
 
-    def restart(self, timeout: float = 120) -> "DevServer":
+    def restart(self, timeout: float = 120) -> DevServer:
         """Stop if running, then start again on the same ports and data."""
         self.stop()
         return self.start(timeout)
@@ -252,7 +252,7 @@ class DevServer:
                                  f"{_tail(proc.stdout + proc.stderr)}")
         return proc
 
-    def __enter__(self) -> "DevServer":
+    def __enter__(self) -> DevServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

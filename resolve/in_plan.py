@@ -38,7 +38,8 @@ def issuers(plan: ExtractedPlan, where: Jurisdiction, named: Named) -> Named:
     out = []
     for m, name, rule in named:
         if m.label == "Regulation" and name.startswith("关于"):
-            issuers, pos = [], m.start - (1 if m.start and original[m.start - 1] in "《〈" else 0)
+            issuers: list[str] = []
+            pos = m.start - (1 if m.start and original[m.start - 1] in "《〈" else 0)
             while pos in agencies or (original[pos - 1:pos] == "、" and pos - 1 in agencies):
                 agency = agencies.get(pos) or agencies[pos - 1]
                 if not clean(agency.norm).startswith(_NATIONAL):

@@ -68,7 +68,7 @@ class Jurisdiction:
     local: str | None = None  # the district as the dataset names it: 青浦区
 
     @classmethod
-    def of(cls, meta: PlanMeta) -> "Jurisdiction":
+    def of(cls, meta: PlanMeta) -> Jurisdiction:
         province = meta.province or (meta.region if meta.level in ("province", "municipality") and not meta.parent_region else None)
         if meta.level == "district":
             city = meta.parent_region
@@ -76,8 +76,8 @@ class Jurisdiction:
             county = regions.lookup(meta.region, within=city) if meta.region else None
             if county is not None and regions.county_alone(county):
                 prefix = ""  # 青阳县卫健委: a county goes by its own name
-                if meta.region.endswith("市"):
-                    city = meta.region  # in a county-level city's plan 市政府 is its own
+                if county.name.endswith("市"):
+                    city = county.name  # in a county-level city's plan 市政府 is its own
             return cls(district=f"{prefix}{meta.region}", city=city, province=province, local=meta.region)
         if meta.level == "municipality":
             return cls(district=None, city=meta.region, province=province or meta.region)

@@ -187,7 +187,7 @@ def _teaching_hospitals(province: str) -> dict[str, str]:
     table = (aliases().get("teaching_hospitals") or {}).get(province) or {}
     names = [(owner, own, shorts) for owner, hospitals in table.items() for own, shorts in hospitals.items()]
     own_count = Counter(own for _, own, _ in names)
-    out = {}
+    out: dict[str, str] = {}
     for owner, own, shorts in names:
         full = owner + own
         forms = list(shorts or ())
@@ -237,8 +237,8 @@ def _scope(label: str, name: str, where: Jurisdiction) -> tuple[str, str] | None
         ordinal, kinds = _city_hospital()
         if where.city and (name in kinds or ordinal.match(name)):
             return f"{where.city}{name}", "city-hospital"
-        branch = BRANCH.match(name)
-        if where.city and branch and branch.group("parent") in kinds:
+        campus = BRANCH.match(name)
+        if where.city and campus and campus.group("parent") in kinds:
             return f"{where.city}{name}", "city-hospital"  # 胸科医院X分院: a branch of the city's
     return None
 

@@ -35,7 +35,6 @@ Rules (the name recorded in ``Entity.rules``), in the order ``canonical`` tries 
 - ``variant`` (corpus): “X”系列活动 joins “X”活动 when both occur.
 """
 from __future__ import annotations
-from __future__ import annotations
 
 from policykg.extract.document import Entity, ExtractedPlan, Mention
 from policykg.resolve import across_plans, in_plan

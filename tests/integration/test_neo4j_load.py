@@ -285,7 +285,7 @@ def test_batches_keep_plans_whole_and_ordered(seeds_build):
     for batch in batches:
         ids = set(batch.ids)
         for part in batch.plans:
-            for u, v, _, _ in part.edges:
+            for _, v, _, _ in part.edges:
                 owner = neo4j_load._owner(graph, v)
                 # a plan only points at plans already loaded or loaded with it
                 assert owner is None or owner in ids or owner in seen

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +9,6 @@ from hypothesis import strategies as st
 
 from policykg.extract.anchors import Anchored, anchored
 from tests.paths import SEEDS
-
 
 # Each begins where re cannot skip ahead, and holds a literal a bounded distance in.
 ANCHORED = [

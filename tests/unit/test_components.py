@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from policykg.extract.datafiles import data_path, read_jsonl
-from policykg.extract.readers import read_document
 from policykg.extract.pipeline import build_nlp, extract, make_nlp
+from policykg.extract.readers import read_document
 
 
 def _entities(plan) -> list[tuple[str, str, int, int]]:

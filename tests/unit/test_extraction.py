@@ -243,8 +243,8 @@ def _expand_on_tokens(doc, start: int, end: int) -> tuple[int, int] | None:
 @settings(max_examples=500, deadline=None)
 def test_char_token_span_equals_expanding_over_the_tokens(text, data):
     """spans.char_token_span works on the plain text as if on the pipeline's tokens."""
-    from policykg.extract.spans import char_token_span
     from policykg.extract.pipeline import build_nlp
+    from policykg.extract.spans import char_token_span
 
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
@@ -279,8 +279,8 @@ def test_token_index_from_character_offset(text):
     offset minus the characters before it that start no token is its index (and index + 1)."""
     from bisect import bisect_left
 
-    from policykg.extract.selector import not_token_starts
     from policykg.extract.pipeline import build_nlp
+    from policykg.extract.selector import not_token_starts
 
     doc = build_nlp().make_doc(text)
     skips = not_token_starts(doc, text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import random
 import re
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

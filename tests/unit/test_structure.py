@@ -1,8 +1,6 @@
 """Parts, tasks and sentences of a plan, and locating positions in them."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from policykg.extract.normalise import normalise

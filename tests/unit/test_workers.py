@@ -11,7 +11,6 @@ from policykg.cli import cli
 from policykg.extract.document import ExtractedPlan, Structure
 from tests.unit.test_inputs import html_page, plan_lines, write_docx
 
-
 _PARENT = os.getpid()
 _extract_chunk = build_lib._extract_chunk
 
