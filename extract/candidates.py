@@ -15,6 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policykg.extract.anchors import alternation
 from policykg.extract.datafiles import data_path, load_lexicon, read_data, read_jsonl, read_yaml, write_data
 from policykg.extract.gazetteer import Gazetteer, gazetteer_entries, region_alternation, region_names
 from policykg.extract.patterns import TITLE_MARK, Boundaries, Pattern, close_quote, compile_patterns, outside_titles
@@ -29,29 +30,37 @@ from policykg.extract.spans import (
     user_key,
 )
 
+_FULL_NAME_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
+
+
+def body_macros(bodies: dict) -> dict[str, str]:
+    """The standard bodies of ``data/bodies.yml`` as macros of the patterns: {DEPT} … ."""
+    return {key: f"(?:{alternation(words)})" for key, words in bodies.items()}
+
 
 class CandidateProposer:
-    """Its data (patterns, lexicon, gazetteer) comes from the files its config names when the
+    """Its data (patterns, lexicon, gazetteer, bodies) comes from the files its config names when the
     pipeline is initialised, or from a saved pipeline (``from_disk``); ``to_disk`` saves it."""
 
     def __init__(self, nlp: Language, name: str, patterns: str, lexicon: str, gazetteer: str,
-                 spans_key: str):
+                 spans_key: str, bodies: str = "bodies.yml"):
         self.name = name
         self.spans_key = spans_key
-        self.files = {"patterns": patterns, "lexicon": lexicon, "gazetteer": gazetteer}
+        self.files = {"patterns": patterns, "lexicon": lexicon, "gazetteer": gazetteer, "bodies": bodies}
         self.data: dict | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         self._set_data({"patterns": read_jsonl(data_path(self.files["patterns"])),
                         "lexicon": load_lexicon(self.files["lexicon"]),
-                        "gazetteer": read_yaml(self.files["gazetteer"])})
+                        "gazetteer": read_yaml(self.files["gazetteer"]),
+                        "bodies": read_yaml(self.files["bodies"])})
 
     def _set_data(self, data: dict) -> None:
         lex, gazetteer = data["lexicon"], data["gazetteer"]
         names = region_names(frozenset(gazetteer.get("not_names", ())))
-        macros = {**lex.get("macros", {}), "REGION": region_alternation(names)}
+        macros = {**lex.get("macros", {}), **body_macros(data["bodies"]), "REGION": region_alternation(names)}
         self.patterns = compile_patterns(data["patterns"], macros)
-        self.boundaries = Boundaries(lex)
+        self.boundaries = Boundaries(lex, owners=[n for n in names if n.endswith(_FULL_NAME_ENDS)])
         self.gazetteer = Gazetteer(gazetteer_entries(gazetteer))
         self.region_names = names
         self.member_lists = [MemberList(spec) for spec in lex.get("member_lists", ())]
@@ -59,10 +68,10 @@ class CandidateProposer:
         self.data = data
 
     def to_disk(self, path, *, exclude=()) -> None:
-        write_data(path, self._data(), {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json"})
+        write_data(path, self._data(), {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json", "bodies": "json"})
 
     def from_disk(self, path, *, exclude=()) -> CandidateProposer:
-        self._set_data(read_data(path, {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json"}))
+        self._set_data(read_data(path, {"patterns": "jsonl", "lexicon": "json", "gazetteer": "json", "bodies": "json"}))
         return self
 
     def _data(self) -> dict:
@@ -195,9 +204,10 @@ class MemberList:
         "patterns": "patterns.jsonl",
         "lexicon": "lexicon.yml",
         "gazetteer": "gazetteer.yml",
+        "bodies": "bodies.yml",
         "spans_key": CANDIDATES_KEY,
     },
 )
 def make_candidates(nlp: Language, name: str, patterns: str, lexicon: str, gazetteer: str,
-                    spans_key: str):
-    return CandidateProposer(nlp, name, patterns, lexicon, gazetteer, spans_key)
+                    spans_key: str, bodies: str):
+    return CandidateProposer(nlp, name, patterns, lexicon, gazetteer, spans_key, bodies)

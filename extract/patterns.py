@@ -47,8 +47,12 @@ class Boundaries:
     clause is longer than ``max_left`` is dropped rather than cut at an arbitrary character.
     """
 
-    def __init__(self, lexicon: dict):
+    def __init__(self, lexicon: dict, owners=()):
         internal = set(lexicon.get("name_internal", []))
+        # Full names of places (广东省, 西宁市): in a document's title the verbs after its owner
+        # are the title's (青海省推进X行动计划), unless they issue it (X省卫生健康委印发…).
+        self.owners = re.compile(alternation(owners)) if owners else None
+        self.issuing = frozenset(lexicon.get("issuing_verbs", ()))
         stops = [w for w in lexicon["name_stops"] + lexicon["lead_verbs"] + lexicon.get("hard_verbs", [])
                  if w not in internal]
         protect = lexicon.get("name_protect", [])
@@ -57,7 +61,11 @@ class Boundaries:
         self.name_keep = "keep" in self.name_stops.groupindex  # a protected word is no stop
         self.post_cut = re.compile(f"(?:{alternation(lexicon.get('post_cut_strip', ['本市']))})+")
         self.lead = re.compile(f"(?:{alternation(lexicon['lead_verbs'] + lexicon.get('hard_verbs', []))})+")
-        self.hard = re.compile(alternation(lexicon.get("hard_verbs", []) + lexicon.get("conjunctions", [])))
+        # Words that hold a hard word without being one (普及, 并发症): matched first, skipped.
+        clause_protect = lexicon.get("clause_protect", [])
+        self.hard = re.compile((f"(?P<keep>{alternation(clause_protect)})|" if clause_protect else "")
+                               + f"(?:{alternation(lexicon.get('hard_verbs', []) + lexicon.get('conjunctions', []))})")
+        self.hard_keep = "keep" in self.hard.groupindex
         self.conjunctions = frozenset(lexicon.get("name_conjunctions", ()))
         self.owner = re.compile(lexicon["name_owner"]) if lexicon.get("name_owner") else None
         self.edition = re.compile(lexicon["edition_field"]) if lexicon.get("edition_field") else None
@@ -88,6 +96,8 @@ class Boundaries:
         if clause:
             cut = left
             for m in self.hard.finditer(text, left, limit):
+                if self.hard_keep and m.group("keep"):
+                    continue
                 if not self._kept_in_clause(text, cut, m, mode):
                     cut = m.end()
             if cut == left:  # no verb inside the clause: strip the ones that open it
@@ -108,10 +118,22 @@ class Boundaries:
 
     def _kept_in_clause(self, text: str, cut: int, hard: re.Match, mode: str) -> bool:
         """A hard word that belongs to the name: 和 after an edition (第四轮X和Y三年行动计划) and, in a
-        document title, the verb right after its owner (落实本市推进X实施方案)."""
+        document title, the verb right after its owner (落实本市推进X实施方案, 青海省推进X行动计划,
+        广东省营养指导X实施方案: a place's full name and at most a short field before the verb)."""
         if hard.group() in self.conjunctions and self.edition and self.edition.fullmatch(text, cut, hard.start()):
             return True
-        return mode == "document" and text.endswith(self.title_owners, 0, hard.start())
+        if mode != "document":
+            return False
+        if text.endswith(self.title_owners, 0, hard.start()):
+            return True
+        if self.owners is None or hard.group() in self.issuing or hard.group() in self.conjunctions:
+            return False
+        lead = self.lead.match(text, cut, hard.start())  # 执行青海省X方案: the owner after a light verb
+        owner = self.owners.match(text, lead.end() if lead else cut, hard.start())
+        if owner is None:
+            return False
+        field = text[owner.end():hard.start()]
+        return len(field) <= 4 and not _BODY_CHARS.search(field)
 
     def _joins_fields(self, text: str, left: int, stop: re.Match) -> bool:
         """和/与 inside one name: 市重大传染病和生物安全研究院 (an owner such as 市 or 国家 opens
@@ -122,6 +144,7 @@ class Boundaries:
         return bool(self.owner.fullmatch(first))
 
 
+_BODY_CHARS = re.compile("[委局厅办府院部会]")  # a body between owner and verb: it issues, the title follows
 _OPEN, _CLOSE = "“‘", "”’"
 _QUOTE = re.compile("[“‘”’]")
 

@@ -55,11 +55,30 @@ def build_nlp() -> Language:
     return nlp
 
 
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}年")
+_JOINED = re.compile(r"(?<=[结告点划案])(?:和|及|暨|与)(?=(?:19|20)[0-9]{2}年)")
+
+
 def _plan_title_variants(meta: PlanMeta) -> set[str]:
+    """The title and the forms a plan prints it in: the jurisdiction by name or as 全省/全市/全区/全县
+    (2023年浙江省卫生健康工作要点 ↔ 2023年全省卫生健康工作要点), and each half of a "summary and
+    plan" title (2023年X工作总结和2024年X工作要点) that names its year and is more than a year
+    and a genre word."""
     if not meta.title:
         return set()
     title = _SPACES.sub("", meta.title)
-    return {title}
+    found = {title}
+    region = meta.region or ""
+    whole = f"全{region[-1]}" if region[-1:] in ("省", "市", "区", "县") else None
+    if whole and region in title:
+        found.add(title.replace(region, whole, 1))
+    elif whole and whole in title:
+        found.add(title.replace(whole, region, 1))
+    for variant in list(found):
+        parts = _JOINED.split(variant)
+        if len(parts) > 1:
+            found.update(p for p in parts if _YEAR.search(p) and len(_YEAR.sub("", p)) > 6)
+    return found
 
 
 def extract(document: Document, nlp: Language | None = None, structure: Structure | None = None) -> ExtractedPlan:

@@ -263,6 +263,14 @@ def full_name(region: Region) -> str:
     return "".join(names[-3:] if region.level == "town" else names[-2:])
 
 
+def county_alone(county: Region) -> bool:
+    """Counties, banners and county-level cities under a prefecture: their bodies go by the
+    county's own name (青阳县卫生健康委员会, not 池州市青阳县…); districts keep their city
+    (杭州市西湖区). The place itself is still named in full (嘉兴市嘉善县, ``full_name``)."""
+    return county.level == "county" and not county.name.endswith("区") and any(
+        r.level == "city" for r in parents(county)[:1])
+
+
 
 def division(name: str) -> Region | None:
     """The division a canonical region name stands for: 上海市青浦区 → 青浦区 within 上海市."""

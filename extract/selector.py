@@ -68,6 +68,8 @@ class SpanSelector:
         self.weak_min = lex.get("weak_regulation_min_len", 0)
         self.plural = tuple(lex.get("plural_prefixes", []))
         self.drafting = re.compile(lex["drafting_pattern"]) if lex.get("drafting_pattern") else None
+        self.header_field = re.compile(lex["header_field"]) if lex.get("header_field") else None
+        self.healthy_x_tail = re.compile(lex["healthy_x_tail"]) if lex.get("healthy_x_tail") else None
         self.data = data
 
     def _bare(self, text: str) -> str:
@@ -81,7 +83,9 @@ class SpanSelector:
         surface = doc_text[start:end]
         text = self._bare(surface) if surface[0] in "“‘\"" else surface
         if text in self.generic:
-            return False
+            # 区政府 is boilerplate in running text, but the issuer in a header field (发布机构: 区政府)
+            return label == "Agency" and bool(self.header_field and self.header_field.search(
+                doc_text, max(0, start - 12), start))
         if "list_member" in traits and self.modifiers_only and self.modifiers_only.fullmatch(text):
             return False  # 医疗、卫生等机构: a list of common words
         exact = label == "Region" or "exact" in traits
@@ -95,6 +99,11 @@ class SpanSelector:
                 return False  # 各级疾控中心, 各区（市）县疾控中心
         if "clause" in traits and "的" in text:
             return False  # 打造为共同富裕的标志性工程: a clause guessed as a name runs through 的
+        if ("clause" in traits and self.slogan and doc_text[start - 1:start] == "“"
+                and doc_text[end:end + 1] == "”" and self.slogan.search(text)):
+            return False  # a whole quotation found by its head (三个“一号工程”) is judged as a quotation
+        if "clause" in traits and self.healthy_x_tail and self.healthy_x_tail.fullmatch(text):
+            return False  # 健康X具体行动: the Healthy-X programme ends before the general words
         untitled = "untitled_document" in traits
         if untitled and self.drafting and self.drafting.search(doc_text, max(0, start - 6), start):
             return False  # a document still to be drafted (制定…实施方案) is no title yet

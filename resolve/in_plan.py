@@ -42,6 +42,8 @@ def issuers(plan: ExtractedPlan, where: Jurisdiction, named: Named) -> Named:
             pos = m.start - (1 if m.start and original[m.start - 1] in "《〈" else 0)
             while pos in agencies or (original[pos - 1:pos] == "、" and pos - 1 in agencies):
                 agency = agencies.get(pos) or agencies[pos - 1]
+                if not clean(agency.norm).startswith(_NATIONAL):
+                    break  # 省政府办公厅《关于X》: a local issuer is not printed in the title cited
                 issuers.insert(0, clean(agency.norm))
                 pos = agency.start
             if issuers:

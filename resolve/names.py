@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from policykg.extract import regions
 from policykg.extract.datafiles import safe_load_yaml
 from policykg.extract.document import Mention, PlanMeta
 
@@ -73,7 +74,12 @@ class Jurisdiction:
         province = meta.province or (meta.region if meta.level in ("province", "municipality") and not meta.parent_region else None)
         if meta.level == "district":
             city = meta.parent_region
-            prefix = city if city == province else f"{province or ''}{city or ''}"
+            prefix = city or province or ""  # 杭州市西湖区, 上海市青浦区: the city, not the province too
+            county = regions.lookup(meta.region, within=city) if meta.region else None
+            if county is not None and regions.county_alone(county):
+                prefix = ""  # 青阳县卫健委: a county goes by its own name
+                if county.name.endswith("市"):
+                    city = county.name  # in a county-level city's plan 市政府 is its own
             return cls(district=f"{prefix}{meta.region}", city=city, province=province, local=meta.region)
         if meta.level == "municipality":
             return cls(district=None, city=meta.region, province=province or meta.region)

@@ -19,6 +19,8 @@ from policykg.resolve.names import BRANCH, ROUND, Jurisdiction, aliases, clean, 
 _HEALTHY_X = re.compile(r"^(?:新一轮)?健康(?P<x>[\u4e00-\u9fff]{2,4}?)(?:[0-9]+项|“?[0-9一二三四五六七八九十]+大)?(?:建设行动|行动|建设)?”?(?:专项项目)?(?:\([0-9-]+年?\))?$")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 _REPEAT_TAIL = re.compile(r"(试点|项目|工程|行动)工作\1$")  # 管理试点工作试点: a doubled head
+_RELATIVE_ISSUER = re.compile(r"^([省市区县])(?=卫生健康委|卫健委|卫生计生委|人民政府|政府)")
+_REVISION = re.compile(r"\((?:修订|修正|修订版|修订稿|征求意见稿|草案|送审稿)\)$")
 _PLACE_PREFIXES = ("区域", "区级", "市场", "市民", "市级", "省级", "县级", "县域", "市区", "区县")
 
 
@@ -55,6 +57,10 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
     synonym = data["synonyms"].get(label, {}).get(name)
     if synonym:
         return synonym, "synonym"
+    if label == "Event":
+        hosted = (data.get("events_by_province") or {}).get(where.province or "", {}).get(name)
+        if hosted:
+            return hosted, "hosted-event"
     if label == "Region" and name in groupings()["groupings"]:
         return name, "grouping"
     if label == "Region" and name in grouping_synonyms():
@@ -101,6 +107,12 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
             return listed, "region-list"
         return name, rule
     if label == "Regulation":
+        revised = _REVISION.search(name)
+        if revised:  # 《X条例(修订)》 is the regulation X, revised
+            name, rule = name[:revised.start()], "revision"
+        issuer = _RELATIVE_ISSUER.match(name)
+        if issuer and where.expand(issuer.group(1)):  # 区卫生健康委X制度: the plan's own body issued it
+            return f"{where.expand(issuer.group(1))}{name[1:]}", "jurisdiction"
         m = ROUND.match(name)
         if m and not m.group("pre") and where.district is None and where.city:
             return f"{where.city}{name}", "jurisdiction"
@@ -116,6 +128,23 @@ def canonical(label: str, norm: str, where: Jurisdiction) -> tuple[str, str]:
         if scoped:
             return scoped
     return name, rule
+
+
+_AFFILIATED = re.compile(r"^(?:(?P<n>[一二三四五六七八九十])附院|附(?P<m>[一二三四五六七八九十])院|附院)(?P<tail>.*)$")
+_WHOLE = re.compile(r"全([省市区县])")
+
+
+def plan_title(norm: str, where: Jurisdiction) -> str:
+    """A plan's own title as it names its jurisdiction: 2023年全市X → 2023年湖州市X, 县卫健委…总结 →
+    青阳县卫健委…总结 (the variants of one title become one node)."""
+    name = clean(norm)
+    own = where.local or where.city or where.province
+    if not own:
+        return name
+    name = _WHOLE.sub(lambda m: own if own.endswith(m.group(1)) else m.group(), name, count=1)
+    if name[:1] in ("省", "市", "区", "县") and own.endswith(name[0]) and not name.startswith(own):
+        name = own + name[1:]
+    return name
 
 
 _LEADING_YEARS = re.compile(r"^[0-9]{4}-[0-9]{4}年(?P<x>[\u4e00-\u9fff].{3,})$")
@@ -135,6 +164,11 @@ def _university(name: str, where: Jurisdiction) -> str | None:
         rest = name[len(short):]
         if not rest:
             return full
+        affiliated = _AFFILIATED.match(rest)
+        if affiliated:  # 郑大一附院 → 郑州大学第一附属医院, 温医大附一院 → 温州医科大学附属第一医院
+            n, m, tail = affiliated.group("n"), affiliated.group("m"), affiliated.group("tail")
+            hospital = f"第{n}附属医院" if n else f"附属第{m}医院" if m else "附属医院"
+            return f"{full}{hospital}{tail}"
         if rest.endswith(("医院", "院区", "分院")) and not rest.startswith("附属"):
             return f"{full}附属{rest}"
         if rest.endswith(("学院", "研究院", "研究所", "中心")):
@@ -197,21 +231,57 @@ def _scope(label: str, name: str, where: Jurisdiction) -> tuple[str, str] | None
         town = _town_prefixed(name, where)
         if town:
             return town, "town"
+        local = _district_hospital(name, where)
+        if local:
+            return local, "district-hospital"
         ordinal, kinds = _city_hospital()
         if where.city and (name in kinds or ordinal.match(name)):
             return f"{where.city}{name}", "city-hospital"
+        campus = BRANCH.match(name)
+        if where.city and campus and campus.group("parent") in kinds:
+            return f"{where.city}{name}", "city-hospital"  # 胸科医院X分院: a branch of the city's
     return None
 
 
+@cache
+def _district_rules() -> tuple[frozenset, re.Pattern, re.Pattern]:
+    spec = aliases()["city_hospitals"]
+    return frozenset(spec["district_kinds"]), re.compile(spec["district_named"]), re.compile(spec["district_centres"])
+
+
+def _district_hospital(name: str, where: Jurisdiction) -> str | None:
+    """In a district or county plan: 人民医院 is the district's 人民医院, X区域医疗中心 its
+    centre at X, a hospital named by two characters alone its own."""
+    if not (where.district and where.local):
+        return None
+    kinds, named, centres = _district_rules()
+    if name in kinds or (named.match(name) and name not in _city_hospital()[1] and not regions.lookup(name[:2])):
+        return f"{where.district}{name}"
+    if centres.match(name):
+        return f"{where.local}{name}"
+    return None
+
+
+_GOVERNMENT_HEAD = re.compile(r"(?:委员会|局|厅|人民政府|政府|办公室|办公厅)$")
+
+
 def _leading_region(name: str, where: Jurisdiction) -> str | None:
-    """青浦区中医医院 → 上海市青浦区中医医院: a county-level prefix gets its parents."""
+    """青浦区中医医院 → 上海市青浦区中医医院: a district prefix gets its city (a county goes by its
+    own name: 青阳县卫生健康委员会); 湖州卫生健康委员会 → 湖州市…: a government body named after a
+    city's or province's short name takes the full name."""
     for size in (3, 4, 2, 5):
         head = name[:size]
         region = regions.lookup(head, within=where.province)
-        if region and region.level == "county" and head == region.name:
+        if region is None:
+            continue
+        if region.level == "county" and head == region.name and not regions.county_alone(region):
             full = full_name(region)
             if full != head:
                 return full + name[size:]
+        if (region.level in ("city", "province", "municipality") and head != region.name
+                and head in region.aliases and _GOVERNMENT_HEAD.search(name)
+                and not name[size:].startswith(("省", "市", "区", "县", "州", "盟", "旗"))):
+            return region.name + name[size:]
     return None
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 from policykg.extract.document import Entity, ExtractedPlan, Mention
 from policykg.resolve import across_plans, in_plan
 from policykg.resolve.names import Jurisdiction, Named, clean, entity_id
-from policykg.resolve.one_mention import canonical
+from policykg.resolve.one_mention import canonical, plan_title
 
 # Renaming a plan's mentions given the rest of the plan, in this order, plan by plan …
 IN_PLAN_PASSES = (in_plan.own_prefix, in_plan.shared_head, in_plan.issuers, in_plan.edition_context,
@@ -56,7 +56,7 @@ def resolve(plans: list[ExtractedPlan]) -> dict[str, Entity]:
         mine: Named = []
         for mention in plan.mentions:
             if mention.label == "Plan":
-                name, rule = clean(mention.norm), "plan-title"
+                name, rule = plan_title(mention.norm, where), "plan-title"
             else:
                 name, rule = canonical(mention.label, mention.norm, where)
             mine.append((mention, name, rule))
@@ -87,7 +87,7 @@ def _attach(mention: Mention, name: str, rule: str, entities: dict[str, Entity])
 def resolve_mention(mention: Mention, where: Jurisdiction, entities: dict[str, Entity]) -> Entity:
     """One mention on its own (no per-plan or corpus rules)."""
     if mention.label == "Plan":
-        name, rule = clean(mention.norm), "plan-title"
+        name, rule = plan_title(mention.norm, where), "plan-title"
     else:
         name, rule = canonical(mention.label, mention.norm, where)
     return _attach(mention, name, rule, entities)

@@ -11,7 +11,7 @@ from policykg.extract.pipeline import LABELS, extract
 
 # Locked in: the figures reached on the seeds minus 0.01. Raise them when the rules improve.
 SURFACE_F1_FLOOR = 0.97
-CANONICAL_F1_FLOOR = 0.87
+CANONICAL_F1_FLOOR = 0.88
 LABEL_F1_FLOOR = {
     "Agency": 0.96,
     "Event": 0.99,
@@ -55,6 +55,36 @@ def test_seed_surface_and_canonical_floor(seed_scores):
 def test_seed_label_floor(seed_scores, label):
     surface, _ = seed_scores
     assert surface.prf(label)[2] >= LABEL_F1_FLOOR[label], label
+
+
+# Plans from other provinces, cities and counties (../shared/dev, every file extracted, no plan
+# gate): the figures reached minus about 0.015. Raise them when the rules (or the metadata) improve.
+DEV_SURFACE_F1_FLOOR = 0.91
+DEV_CANONICAL_F1_FLOOR = 0.77
+
+
+@pytest.fixture(scope="module")
+def dev_scores():
+    import json
+
+    from policykg import build
+    from policykg.evaluate import predictions, score_mentions
+    from tests.paths import SHARED
+
+    dev = SHARED / "dev"
+    if not (dev / "gold.json").is_file():
+        pytest.skip("../shared/dev is not next to the repository")
+    plans, problems = build.extract_files(build.input_files([dev / "docs"]), require_plan=False)
+    pred = predictions(build.assemble(plans, problems))
+    gold = {k: v for k, v in json.loads((dev / "gold.json").read_text(encoding="utf-8")).items()
+            if isinstance(v, list)}
+    return score_mentions(gold, pred), score_mentions(gold, pred, canonical=True)
+
+
+def test_dev_surface_and_canonical_floor(dev_scores):
+    surface, canonical = dev_scores
+    assert surface.prf()[2] >= DEV_SURFACE_F1_FLOOR
+    assert canonical.prf()[2] >= DEV_CANONICAL_F1_FLOOR
 
 
 # ----------------------------------------------------------------------------- rule families
