@@ -103,8 +103,12 @@ def cli():
               help="Skip input files larger than this many megabytes.")
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extract in N processes and write the output files side by side (0: one per CPU). The output is the same for any N.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep what extraction made of each file here and reuse it while file and extractor are "
+                   "unchanged [default: OUT/.cache].")
+@click.option("--no-cache", is_flag=True, help="Extract every file afresh and keep nothing.")
 @quiet_option
-def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, quiet):
+def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, cache_dir, no_cache, quiet):
     """Extract, resolve and link the plans in PATHS; write the graph to --out.
 
     PATHS are files or folders (searched recursively) of .txt, .html/.htm, .docx and .pdf
@@ -119,7 +123,8 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
         raise click.ClickException(f"no plan files found in {', '.join(map(str, paths))}")
     with Progress(len(files), "extract", quiet, unit="file") as progress:
         plans, problems = build_lib.extract_files(files, progress, max_size=int(max_size_mb * 1e6),
-                                                  workers=workers)
+                                                  workers=workers,
+                                                  cache_dir=None if no_cache else cache_dir or out_dir / ".cache")
     _report_problems(problems)
     if strict and problems:
         click.echo(f"--strict: {len(problems)} of {len(files)} files failed ({_problem_counts(problems)}); "
