@@ -1,19 +1,27 @@
 """Graph model → Neo4j: schema first, then shared nodes, then each plan's subgraph in one transaction.
 
+Loads are incremental (``neo4j_delta``): every plan and shared node carries a hash of what was
+loaded for it, and a load sends only the plans, alignments and shared nodes whose hash differs
+from the database's; the rest are already there as the graph says. The steps below apply to
+what is sent.
+
 Order of a load:
 
 1. ``check_server`` (reachable in bounded time, credentials, database, version 5.x) and
-   ``ensure_schema`` (constraints and indexes, idempotent).
-2. Shared nodes (entities, regions; everything but Plan/Part/Task) are MERGEd in batches.
-3. Plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
+   ``ensure_schema`` (constraints and indexes, idempotent); the database's hashes of the graph's
+   nodes are read (``neo4j_delta.compare``).
+2. Changed shared nodes (entities, regions; everything but Plan/Part/Task) are MERGEd in batches
+   and their properties replaced: one a build no longer derives (a first year) goes too.
+3. Changed plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
    another plan comes after it, or with it when they refer to each other). In the transaction the
    loader asks which of its plans already exist: new plans are CREATEd (their nodes and outgoing
    relationships cannot exist yet), existing ones are MERGEd after their stale relationships,
    parts, tasks and orphaned entities are deleted (never another plan they pointed at: it may be
    another folder's). So a plan lands whole or not at all, re-loading unchanged input creates and
    deletes nothing, and re-loading a changed plan replaces that plan's structure, mentions and
-   evidence.
-4. Relationships between shared nodes (region hierarchy, branches, editions) are MERGEd. They are
+   evidence. Unchanged plans whose alignments (ALIGNS_WITH) changed get those replaced.
+4. Relationships between shared nodes (region hierarchy, branches, editions) of changed shared nodes
+   are MERGEd. They are
    derived from the names of their ends, so the graph is authoritative for what it knows: for each
    shared node of the graph, its outgoing derived relationships (PART_OF, BRANCH_OF, EDITION_OF,
    ABOUT) that the graph no longer has are deleted; for a grouping region of the graph, the
@@ -40,7 +48,7 @@ import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
-from policykg.graph import cypher_files, schema
+from policykg.graph import cypher_files, neo4j_delta, schema
 
 SUPPORTED_MAJOR = "5"
 _PLAN_SCOPED = (schema.PART, schema.TASK)
@@ -95,6 +103,8 @@ class LoadStats:
     relationships_deleted: int = 0
     properties_set: int = 0
     transactions: int = 0
+    plans_sent: int = 0  # new or changed plans; the others were loaded before as they are (neo4j_delta)
+    shared_sent: int = 0  # shared nodes written with their relationships (new or changed)
 
     def add(self, counters) -> None:
         self.nodes_created += counters.nodes_created
@@ -114,16 +124,9 @@ def _props(data: dict) -> dict:
     return props
 
 
-def _node_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
-    rows = defaultdict(list)
-    for node in nodes:
-        data = graph.nodes[node]
-        rows[schema.check_label(data["label"])].append({"id": node, "props": _props(data)})
-    return rows
-
-
 def _owned_node_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
-    """Rows for nodes whose properties are replaced whole: the id is one of the properties."""
+    """Rows for nodes whose properties are replaced whole (all nodes a load writes): the id is one
+    of the properties."""
     rows = defaultdict(list)
     for node in nodes:
         data = graph.nodes[node]
@@ -213,8 +216,17 @@ def plan_order(graph: nx.MultiDiGraph, parts: dict[str, PlanPart]) -> list[list[
 def plan_batches(graph: nx.MultiDiGraph, rows_per_batch: int = 5000) -> list[Batch]:
     """Group whole plans into transactions of about ``rows_per_batch`` nodes + relationships."""
     parts = _plan_parts(graph)
+    return _batches(parts, plan_order(graph, parts), rows_per_batch)
+
+
+def _batches(parts: dict[str, PlanPart], order: list[list[str]], rows_per_batch: int,
+             only: set[str] | None = None) -> list[Batch]:
+    """``only``: the plans to send (the others are in the database as they are); order kept."""
     batches, current, size = [], [], 0
-    for group in plan_order(graph, parts):
+    for group in order:
+        group = [p for p in group if only is None or p in only]
+        if not group:
+            continue
         current.extend(parts[p] for p in group)
         size += sum(len(parts[p].nodes) + len(parts[p].edges) for p in group)
         if size >= rows_per_batch:
@@ -280,8 +292,10 @@ def _write_rels(tx: ManagedTransaction, query: str, rows: dict[tuple[str, str, s
         out.append(tx.run(text, rows=shape_rows).consume().counters)
 
 
-def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, merge_all: bool = False) -> list:
-    """One transaction: the batch's plans, created when new, replaced when already loaded."""
+def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, merge_all: bool = False,
+                 hashes: list[dict] | None = None) -> list:
+    """One transaction: the batch's plans, created when new, replaced when already loaded, and
+    their ``hashes`` (neo4j_delta) recorded."""
     out: list = []
     if merge_all:
         existing = set(batch.ids)
@@ -308,6 +322,8 @@ def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, m
     if new:
         rows = _rel_rows(graph, [e for p in new for e in p.edges])
         _write_rels(tx, "create_relationships", {shape: _by_source(r) for shape, r in rows.items()}, out)
+    if hashes:
+        neo4j_delta.set_hashes(tx, {schema.PLAN: hashes}, out)
     return out
 
 
@@ -320,18 +336,22 @@ def _by_source(rows: list[dict]) -> list[dict]:
 
 def _write_shared(tx: ManagedTransaction, nodes: dict, rels: dict) -> list:
     out: list = []
-    _write_nodes(tx, "load_nodes", nodes, out)
+    _write_nodes(tx, "replace_nodes", nodes, out)
     _write_rels(tx, "load_relationships", rels, out)
     return out
 
 
-def _prune_derived(tx: ManagedTransaction, derived: dict[str, list[dict]], members: dict[str, list[dict]]) -> list:
-    """Delete the derived relationships of the graph's shared nodes that the graph no longer has."""
+def _prune_derived(tx: ManagedTransaction, derived: dict[str, list[dict]], members: dict[str, list[dict]],
+                   hashes: dict[str, list[dict]] | None = None) -> list:
+    """Delete the derived relationships of the graph's shared nodes that the graph no longer has;
+    then the nodes are as the graph says: record their ``hashes`` (neo4j_delta)."""
     out: list = []
     for name, rows in (("delete_stale_derived", derived), ("delete_stale_members", members)):
         for label, label_rows in sorted(rows.items()):
             text = cypher_files.template(name, LABEL=label)
             out.append(tx.run(text, rows=label_rows, **_DERIVED_PARAMS).consume().counters)
+    if hashes:
+        neo4j_delta.set_hashes(tx, hashes, out)
     return out
 
 
@@ -416,7 +436,9 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
     it held. Raises LoadError (with ``exit_code``) for anything that stops the load.
     """
     stats = LoadStats()
-    batches = plan_batches(graph, rows_per_batch)  # before connecting: a bad model fails fast
+    parts = _plan_parts(graph)  # before connecting: a bad model fails fast
+    order = plan_order(graph, parts)
+    delta = neo4j_delta.compute(graph, parts, shared_nodes(graph))
     where = connection.safe_uri()
     phase = "before any plan"
     with connection.driver() as driver:
@@ -424,26 +446,42 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
         try:
             ensure_schema(driver, connection.database)
             with driver.session(database=connection.database) as session:
+                # Only what the database does not hold as the graph says (neo4j_delta).
+                neo4j_delta.compare(delta, graph, session)
+                batches = _batches(parts, order, rows_per_batch, only=delta.changed_plans)
+                changed_shared = delta.changed_shared
+                stats.plans = len(parts) - len(delta.changed_plans)
+                if progress and stats.plans:
+                    progress(stats.plans)
                 phase = "while writing shared entities"
-                for chunk in _chunks(shared_nodes(graph), rows_per_batch):
-                    _commit(stats, session.execute_write(_write_shared, _node_rows(graph, chunk), {}))
+                for chunk in _chunks(changed_shared, rows_per_batch):
+                    _commit(stats, session.execute_write(_write_shared, _owned_node_rows(graph, chunk), {}))
                 for batch in batches:
                     phase = f"after {stats.plans} plans were loaded"
+                    hashes = delta.plan_hash_rows(batch.ids)
                     try:
-                        counters = session.execute_write(_write_batch, graph, batch)
+                        counters = session.execute_write(_write_batch, graph, batch, False, hashes)
                     except neo4j_errors.ConstraintError:
                         # Another loader created one of these plans meanwhile: merge instead.
-                        counters = session.execute_write(_write_batch, graph, batch, True)
+                        counters = session.execute_write(_write_batch, graph, batch, True, hashes)
                     _commit(stats, counters)
                     stats.plans += len(batch.plans)
+                    stats.plans_sent += len(batch.plans)
                     if progress:
                         progress(len(batch.plans))
+                phase = f"after all {stats.plans} plans were loaded, while linking plans"
+                for chunk in _chunks(delta.relinked_plans, rows_per_batch):
+                    _commit(stats, session.execute_write(neo4j_delta.write_links, graph, chunk, delta, _rel_rows,
+                                                         _write_rels))
                 phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
-                for chunk in _chunks(global_edges(graph), rows_per_batch):
+                sources = set(changed_shared)
+                for chunk in _chunks([e for e in global_edges(graph) if e[0] in sources], rows_per_batch):
                     _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
-                for chunk in _chunks(shared_nodes(graph), rows_per_batch):
+                for chunk in _chunks(changed_shared, rows_per_batch):
                     _commit(stats, session.execute_write(_prune_derived, _derived_rows(graph, chunk),
-                                                         _member_rows(graph, chunk)))
+                                                         _member_rows(graph, chunk),
+                                                         delta.shared_hash_rows(graph, chunk)))
+                stats.shared_sent = len(changed_shared)
                 phase = f"after all {stats.plans} plans were loaded, while deleting unsupported entities"
                 _collect_unsupported(session, graph, stats)
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.IncompleteCommit,
