@@ -31,10 +31,12 @@ def neo4j_options(fn):
                   help="Database name [env NEO4J_DATABASE].")
     @functools.wraps(fn)
     def wrapper(*args, uri, user, password, database, **kwargs):
+        if not kwargs.get("to_neo4j", True):  # a build without --neo4j: no driver to import (a second of start-up)
+            return fn(*args, connection=None, **kwargs)
         from policykg.graph.neo4j_load import Connection
 
-        # A dry run, or a build without --neo4j, connects to nothing.
-        if not password and not kwargs.get("dry_run") and kwargs.get("to_neo4j", True):
+        # A dry run connects to nothing.
+        if not password and not kwargs.get("dry_run"):
             raise click.ClickException("no Neo4j password: set NEO4J_PASSWORD or pass --password")
         return fn(*args, connection=Connection(uri, user, password or "", database), **kwargs)
 
