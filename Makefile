@@ -37,6 +37,7 @@ bench: install
 	$(PY) benchmarks/eval_seeds.py
 	$(PY) benchmarks/bench_load.py
 	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_incremental.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

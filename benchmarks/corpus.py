@@ -12,13 +12,15 @@ always gives the same files (a seeded ``random.Random``; nothing depends on dict
 """
 from __future__ import annotations
 
+import os
 import random
 import sys
 from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+# The shared material sits next to the repository; POLICYKG_SHARED names it elsewhere (a worktree).
+SEEDS = Path(os.environ.get("POLICYKG_SHARED") or REPO.parent / "shared") / "seeds"
 YEARS = tuple(range(2016, 2027))
 _CN = "一二三四五六七八九十"
 

@@ -1,22 +1,29 @@
 """Graph model → Neo4j: schema first, then shared nodes, then each plan's subgraph in one transaction.
 
+Loads are incremental (``neo4j_delta``): every plan and shared node carries a hash of what was
+loaded for it, and a load sends only the plans, alignments and shared nodes whose hash differs
+from the database's; the rest are already there as the graph says. The steps below apply to
+what is sent.
+
 Order of a load:
 
 1. ``check_server`` (reachable in bounded time, credentials, database, version 5.x), then the
    database's load lock (``LoadLock``: one load or wipe of a database at a time; a second one waits
    for the first, up to ``lock_wait`` seconds, then gives up with ``EXIT_BUSY``), then
    ``ensure_schema`` (constraints and indexes, idempotent) and, with ``wipe``, the batched delete
-   of everything.
-2. Shared nodes (entities, regions; everything but Plan/Part/Task) are MERGEd in batches.
-3. Plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
+   of everything; the database's hashes of the graph's nodes are read (``neo4j_delta.compare``).
+2. Changed shared nodes (entities, regions; everything but Plan/Part/Task) are MERGEd in batches
+   and their properties replaced: one a build no longer derives (a first year) goes too.
+3. Changed plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
    another plan comes after it, or with it when they refer to each other). In the transaction the
    loader asks which of its plans already exist: new plans are CREATEd (their nodes and outgoing
    relationships cannot exist yet), existing ones are MERGEd after their stale relationships,
    parts, tasks and orphaned entities are deleted (never another plan they pointed at: it may be
    another folder's). So a plan lands whole or not at all, re-loading unchanged input creates and
    deletes nothing, and re-loading a changed plan replaces that plan's structure, mentions and
-   evidence.
-4. Relationships between shared nodes (region hierarchy, branches, editions) are MERGEd. They are
+   evidence. Unchanged plans whose alignments (ALIGNS_WITH) changed get those replaced.
+4. Relationships between shared nodes (region hierarchy, branches, editions) of changed shared nodes
+   are MERGEd. They are
    derived from the names of their ends, so the graph is authoritative for what it knows: for each
    shared node of the graph, its outgoing derived relationships (PART_OF, BRANCH_OF, EDITION_OF,
    ABOUT) that the graph no longer has are deleted; for a grouping region of the graph, the
@@ -36,20 +43,35 @@ that the driver retries on transient errors. Labels and types come only from gra
 from __future__ import annotations
 
 import json
-import os
-import socket
-import time
 from collections import defaultdict
-from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from dataclasses import dataclass
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
-from policykg.graph import cypher_files, schema
+from policykg.graph import cypher_files, neo4j_delta, schema
+from policykg.graph.neo4j_server import (  # noqa: F401  (the loader's errors, exit codes and checks, used by callers)
+    EXIT_AUTH,
+    EXIT_BUSY,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_NO_DATABASE,
+    EXIT_UNREACHABLE,
+    EXIT_VERSION,
+    LOCK_WAIT,
+    SUPPORTED_MAJOR,
+    Connection,
+    LoadError,
+    LoadLock,
+    check_server,
+    check_version,
+    connect,
+    delete_everything,
+    describe,
+    ensure_schema,
+)
 
-SUPPORTED_MAJOR = "5"
 _PLAN_SCOPED = (schema.PART, schema.TASK, schema.TARGET)
 _PLAN_OWNED = (schema.PLAN, *_PLAN_SCOPED)
 _SHARED_LABELS = tuple(label for label in schema.NODE_LABELS if label not in _PLAN_OWNED)
@@ -57,54 +79,6 @@ _SHARED_LABELS = tuple(label for label in schema.NODE_LABELS if label not in _PL
 _DERIVED = (schema.PART_OF, schema.BRANCH_OF, schema.EDITION_OF, schema.ABOUT)
 _DERIVED_PARAMS = {"types": list(_DERIVED), "membership": schema.PART_OF, "grouping": schema.GROUPING_LEVEL}
 _KEY_SEP = "\t"
-
-
-class LoadError(Exception):
-    """A load that could not happen, with a short message and an exit code."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-# Exit codes a script can tell apart.
-EXIT_UNREACHABLE, EXIT_AUTH, EXIT_NO_DATABASE, EXIT_VERSION, EXIT_INTERRUPTED = 3, 4, 5, 6, 7
-EXIT_FAILED = 8  # the server refused a write (e.g. a constraint) for another reason
-EXIT_BUSY = 9  # another load or wipe of the database held the load lock for longer than lock_wait
-LOCK_WAIT = 600.0  # seconds a load waits for another load of the same database to finish
-
-
-@dataclass(slots=True)
-class Connection:
-    """Where and how to connect. A ``user:password@`` in the URI is taken out of it (the driver
-    refuses such URIs, and its error quotes them whole): it gives ``user`` and ``password``, and
-    ``uri`` is left without it, so the URI can go into any message."""
-
-    uri: str
-    user: str
-    password: str = field(repr=False)
-    database: str = "neo4j"
-    connect_timeout: float = 5.0  # per connection attempt
-    retry_time: float = 15.0  # how long a transaction is retried on transient errors
-
-    def __post_init__(self) -> None:
-        parts = urlsplit(self.uri)
-        if "@" in parts.netloc:
-            userinfo, _, host = parts.netloc.rpartition("@")
-            user, has_password, password = userinfo.partition(":")
-            self.user = unquote(user) or self.user
-            if has_password:
-                self.password = unquote(password)
-            self.uri = parts._replace(netloc=host).geturl()
-
-    def driver(self) -> Driver:
-        return GraphDatabase.driver(self.uri, auth=(self.user, self.password),
-                                    connection_timeout=self.connect_timeout,
-                                    connection_acquisition_timeout=self.connect_timeout * 2,
-                                    max_transaction_retry_time=self.retry_time)
-
-    def describe(self, exc: BaseException) -> str:
-        return describe(exc, self.password)
 
 
 @dataclass(slots=True)
@@ -116,6 +90,8 @@ class LoadStats:
     relationships_deleted: int = 0
     properties_set: int = 0
     transactions: int = 0
+    plans_sent: int = 0  # new or changed plans; the others were loaded before as they are (neo4j_delta)
+    shared_sent: int = 0  # shared nodes written with their relationships (new or changed)
 
     def add(self, counters) -> None:
         self.nodes_created += counters.nodes_created
@@ -135,16 +111,9 @@ def _props(data: dict) -> dict:
     return props
 
 
-def _node_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
-    rows = defaultdict(list)
-    for node in nodes:
-        data = graph.nodes[node]
-        rows[schema.check_label(data["label"])].append({"id": node, "props": _props(data)})
-    return rows
-
-
 def _owned_node_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
-    """Rows for nodes whose properties are replaced whole: the id is one of the properties."""
+    """Rows for nodes whose properties are replaced whole (all nodes a load writes): the id is one
+    of the properties."""
     rows = defaultdict(list)
     for node in nodes:
         data = graph.nodes[node]
@@ -234,8 +203,17 @@ def plan_order(graph: nx.MultiDiGraph, parts: dict[str, PlanPart]) -> list[list[
 def plan_batches(graph: nx.MultiDiGraph, rows_per_batch: int = 5000) -> list[Batch]:
     """Group whole plans into transactions of about ``rows_per_batch`` nodes + relationships."""
     parts = _plan_parts(graph)
+    return _batches(parts, plan_order(graph, parts), rows_per_batch)
+
+
+def _batches(parts: dict[str, PlanPart], order: list[list[str]], rows_per_batch: int,
+             only: set[str] | None = None) -> list[Batch]:
+    """``only``: the plans to send (the others are in the database as they are); order kept."""
     batches, current, size = [], [], 0
-    for group in plan_order(graph, parts):
+    for group in order:
+        group = [p for p in group if only is None or p in only]
+        if not group:
+            continue
         current.extend(parts[p] for p in group)
         size += sum(len(parts[p].nodes) + len(parts[p].edges) for p in group)
         if size >= rows_per_batch:
@@ -301,8 +279,10 @@ def _write_rels(tx: ManagedTransaction, query: str, rows: dict[tuple[str, str, s
         out.append(tx.run(text, rows=shape_rows).consume().counters)
 
 
-def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, merge_all: bool = False) -> list:
-    """One transaction: the batch's plans, created when new, replaced when already loaded."""
+def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, merge_all: bool = False,
+                 hashes: list[dict] | None = None) -> list:
+    """One transaction: the batch's plans, created when new, replaced when already loaded, and
+    their ``hashes`` (neo4j_delta) recorded."""
     out: list = []
     if merge_all:
         existing = set(batch.ids)
@@ -329,6 +309,8 @@ def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, m
     if new:
         rows = _rel_rows(graph, [e for p in new for e in p.edges])
         _write_rels(tx, "create_relationships", {shape: _by_source(r) for shape, r in rows.items()}, out)
+    if hashes:
+        neo4j_delta.set_hashes(tx, {schema.PLAN: hashes}, out)
     return out
 
 
@@ -341,18 +323,22 @@ def _by_source(rows: list[dict]) -> list[dict]:
 
 def _write_shared(tx: ManagedTransaction, nodes: dict, rels: dict) -> list:
     out: list = []
-    _write_nodes(tx, "load_nodes", nodes, out)
+    _write_nodes(tx, "replace_nodes", nodes, out)
     _write_rels(tx, "load_relationships", rels, out)
     return out
 
 
-def _prune_derived(tx: ManagedTransaction, derived: dict[str, list[dict]], members: dict[str, list[dict]]) -> list:
-    """Delete the derived relationships of the graph's shared nodes that the graph no longer has."""
+def _prune_derived(tx: ManagedTransaction, derived: dict[str, list[dict]], members: dict[str, list[dict]],
+                   hashes: dict[str, list[dict]] | None = None) -> list:
+    """Delete the derived relationships of the graph's shared nodes that the graph no longer has;
+    then the nodes are as the graph says: record their ``hashes`` (neo4j_delta)."""
     out: list = []
     for name, rows in (("delete_stale_derived", derived), ("delete_stale_members", members)):
         for label, label_rows in sorted(rows.items()):
             text = cypher_files.template(name, LABEL=label)
             out.append(tx.run(text, rows=label_rows, **_DERIVED_PARAMS).consume().counters)
+    if hashes:
+        neo4j_delta.set_hashes(tx, hashes, out)
     return out
 
 
@@ -367,181 +353,6 @@ def _delete_unsupported(tx: ManagedTransaction, keep: dict[str, list[str]]) -> l
 
 # -- server checks ---------------------------------------------------------------------------
 
-def describe(exc: BaseException, secret: str | None = None) -> str:
-    """The whole message of ``exc`` on one line (a server's message ends with what matters: the
-    setting whose limit was reached), with its Neo4j code, and without ``secret``."""
-    if isinstance(exc, neo4j_errors.Neo4jError) and exc.message:
-        text = f"{exc.message} ({exc.code})" if exc.code else exc.message
-    else:
-        text = str(exc) or type(exc).__name__
-    cause = exc.__cause__  # the server's causes (GQL): the first message may only point at them
-    while cause is not None:
-        more = " ".join(str(getattr(cause, "message", None) or cause).split())
-        if more not in " ".join(text.split()):
-            text += f": {more}"
-        cause = cause.__cause__
-    text = " ".join(text.split())
-    if secret:
-        text = text.replace(secret, "***")
-    if isinstance(exc, neo4j_errors.Neo4jError) and "MemoryPoolOutOfMemory" in (exc.code or ""):
-        text += "; a smaller --batch-size needs less transaction memory"
-    return text
-
-
-def check_version(version: str) -> str:
-    if not version.startswith(SUPPORTED_MAJOR + "."):
-        raise LoadError(f"Neo4j {version} is not supported (policykg needs {SUPPORTED_MAJOR}.x)", EXIT_VERSION)
-    return version
-
-
-def check_server(driver: Driver, database: str, where: str = "Neo4j", secret: str | None = None) -> str:
-    """Connect, authenticate and check the version; raise LoadError with a short message."""
-    try:
-        driver.verify_connectivity()
-        with driver.session(database=database) as session:
-            record = session.run(cypher_files.load("server_version")).single()
-    except neo4j_errors.AuthError:
-        raise LoadError(f"{where} rejected the user name or password", EXIT_AUTH) from None
-    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired,
-            neo4j_errors.ConnectionAcquisitionTimeoutError, OSError) as exc:
-        raise LoadError(f"cannot reach {where}: {describe(exc, secret)}", EXIT_UNREACHABLE) from None
-    except neo4j_errors.ClientError as exc:
-        if "DatabaseNotFound" in (exc.code or ""):
-            raise LoadError(f"database {database!r} does not exist on {where}", EXIT_NO_DATABASE) from None
-        raise LoadError(f"{where} refused the connection: {describe(exc, secret)}", EXIT_UNREACHABLE) from None
-    except (neo4j_errors.DriverError, ValueError) as exc:  # ValueError: an address that does not resolve
-        raise LoadError(f"cannot use {where}: {describe(exc, secret)}", EXIT_UNREACHABLE) from None
-    return check_version(record["version"])
-
-
-def connect(connection: Connection) -> Driver:
-    """A driver whose server has passed ``check_server`` (the caller closes it); LoadError if not.
-    ``load`` and ``query`` both start here, so both fail in seconds when the server is down."""
-    try:
-        driver = connection.driver()
-    except (neo4j_errors.ConfigurationError, ValueError) as exc:  # a malformed URI
-        raise LoadError(f"cannot use {connection.uri}: {connection.describe(exc)}", EXIT_UNREACHABLE) from None
-    try:
-        check_server(driver, connection.database, connection.uri, connection.password)
-    except BaseException:
-        driver.close()
-        raise
-    return driver
-
-
-def ensure_schema(driver: Driver, database: str) -> None:
-    """Constraints and indexes (IF NOT EXISTS), then wait until they are online."""
-    with driver.session(database=database) as session:
-        for statement in cypher_files.statements("schema"):
-            session.run(statement).consume()
-        session.run("CALL db.awaitIndexes(300)").consume()
-
-
-def delete_everything(driver: Driver, database: str, rows: int = 5000) -> None:
-    """Delete every node and relationship, ``rows`` deletions per transaction (schema stays)."""
-    with driver.session(database=database) as session:
-        for statement in cypher_files.statements("wipe"):
-            session.run(statement, rows=rows).consume()
-
-
-class LoadLock:
-    """One load (or wipe) of a database at a time.
-
-    The lock is a node created, never committed, in a transaction kept open while the lock is held
-    (cypher/take_load_lock.cypher): a uniqueness constraint makes a second CREATE wait until that
-    transaction ends. A loader killed mid-load takes its transaction and the lock with it: there is
-    no stale lock to clear. A waiting loader probes with transactions that the server ends after a
-    timeout, tells ``on_wait`` once who holds the lock, and gives up after ``wait`` seconds.
-    """
-
-    def __init__(self, driver: Driver, database: str, where: str, wait: float = LOCK_WAIT, on_wait=None):
-        self.driver, self.database, self.where = driver, database, where
-        self.wait, self.on_wait = wait, on_wait
-        self._session = self._tx = None
-
-    def __enter__(self) -> LoadLock:
-        self._create_constraint()
-        deadline = time.monotonic() + self.wait
-        waited = False
-        while not self._probe(max(1.0, min(deadline - time.monotonic(), 3.0 if not waited else 30.0))):
-            if not waited and self.on_wait:
-                self.on_wait(self.holder())
-            waited = True
-            if time.monotonic() >= deadline:
-                raise LoadError(f"another load of database {self.database!r} on {self.where} ({self.holder()}) "
-                                f"still runs after {self.wait:.0f} s; nothing was written, run again when it "
-                                "has finished", EXIT_BUSY)
-        # The lock was free a moment ago; a loader that took it since is waited for here.
-        self._session = self.driver.session(database=self.database)
-        try:
-            self._tx = self._session.begin_transaction(metadata={
-                "policykg": "load lock", "host": socket.gethostname(), "pid": os.getpid()})
-            self._tx.run(cypher_files.load("take_load_lock")).consume()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        try:
-            if self._tx is not None:
-                self._tx.rollback()
-            if self._session is not None:
-                self._session.close()
-        except neo4j_errors.DriverError:
-            pass  # the connection is gone: so is the transaction, and the lock with it
-        finally:
-            self._tx = self._session = None
-
-    def check(self) -> None:
-        """Raise LoadError unless the lock is still held (a server-side transaction timeout ends it)."""
-        try:
-            self._tx.run("RETURN 1").consume()
-        except neo4j_errors.DriverError as exc:
-            raise LoadError(f"lost the load lock of database {self.database!r} on {self.where} "
-                            f"({describe(exc)}); each plan is all or nothing, re-run to finish",
-                            EXIT_INTERRUPTED) from None
-
-    def holder(self) -> str:
-        """Who holds the lock, as far as the server tells this user."""
-        try:
-            records, _, _ = self.driver.execute_query(cypher_files.load("load_lock_holder"),
-                                                      {"database": self.database}, database_=self.database)
-        except neo4j_errors.Neo4jError:
-            records = []
-        if not records:
-            return "held by another policykg load"
-        r = records[0]
-        return f"policykg pid {r['pid']} on {r['host']}, connected from {r['client']}, since {r['since']}"
-
-    def _create_constraint(self) -> None:
-        for attempt in range(3):  # two loaders creating it at once: one of them may be refused
-            try:
-                with self.driver.session(database=self.database) as session:
-                    session.run(cypher_files.load("load_lock_constraint")).consume()
-                return
-            except (neo4j_errors.ClientError, neo4j_errors.TransientError):
-                if attempt == 2:
-                    raise
-
-    def _probe(self, timeout: float) -> bool:
-        """Take the lock and let it go at once; False when another loader holds it for ``timeout`` s."""
-        with self.driver.session(database=self.database) as session:
-            tx = session.begin_transaction(timeout=timeout)
-            try:
-                tx.run(cypher_files.load("take_load_lock")).consume()
-            except (neo4j_errors.ClientError, neo4j_errors.TransientError) as exc:
-                if "Transaction" in (exc.code or ""):  # LockClientStopped, TransactionTimedOut…
-                    return False
-                raise
-            finally:
-                if not tx.closed():
-                    tx.rollback()
-        return True
-
-
-# -- the load --------------------------------------------------------------------------------
-
 def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: int = 5000,
                progress=None, *, wipe: bool = False, lock_wait: float = LOCK_WAIT, on_wait=None) -> LoadStats:
     """Load ``graph`` into the database of ``connection``; see the module docstring.
@@ -552,8 +363,10 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
     ``exit_code``) for anything that stops the load.
     """
     stats = LoadStats()
-    batches = plan_batches(graph, rows_per_batch)  # before connecting: a bad model fails fast
-    where = connection.uri
+    parts = _plan_parts(graph)  # before connecting: a bad model fails fast
+    order = plan_order(graph, parts)
+    delta = neo4j_delta.compute(graph, parts, shared_nodes(graph))
+    where = connection.safe_uri()
     phase = "before any plan"
     with connect(connection) as driver:
         try:
@@ -564,27 +377,43 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
                     delete_everything(driver, connection.database, rows_per_batch)
                     phase = "before any plan"
                 with driver.session(database=connection.database) as session:
+                    # Only what the database does not hold as the graph says (neo4j_delta).
+                    neo4j_delta.compare(delta, graph, session)
+                    batches = _batches(parts, order, rows_per_batch, only=delta.changed_plans)
+                    changed_shared = delta.changed_shared
+                    stats.plans = len(parts) - len(delta.changed_plans)
+                    if progress and stats.plans:
+                        progress(stats.plans)
                     phase = "while writing shared entities"
-                    for chunk in _chunks(shared_nodes(graph), rows_per_batch):
-                        _commit(stats, session.execute_write(_write_shared, _node_rows(graph, chunk), {}))
+                    for chunk in _chunks(changed_shared, rows_per_batch):
+                        _commit(stats, session.execute_write(_write_shared, _owned_node_rows(graph, chunk), {}))
                     for batch in batches:
                         phase = f"after {stats.plans} plans were loaded"
+                        hashes = delta.plan_hash_rows(batch.ids)
                         try:
-                            counters = session.execute_write(_write_batch, graph, batch)
+                            counters = session.execute_write(_write_batch, graph, batch, False, hashes)
                         except neo4j_errors.ConstraintError:
-                            # Another writer created one of these plans meanwhile: merge instead.
-                            counters = session.execute_write(_write_batch, graph, batch, True)
+                            # Another loader created one of these plans meanwhile: merge instead.
+                            counters = session.execute_write(_write_batch, graph, batch, True, hashes)
                         _commit(stats, counters)
                         stats.plans += len(batch.plans)
+                        stats.plans_sent += len(batch.plans)
                         if progress:
                             progress(len(batch.plans))
+                    phase = f"after all {stats.plans} plans were loaded, while linking plans"
+                    for chunk in _chunks(delta.relinked_plans, rows_per_batch):
+                        _commit(stats, session.execute_write(neo4j_delta.write_links, graph, chunk, delta, _rel_rows,
+                                                             _write_rels))
                     phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
                     lock.check()  # the clean-up below deletes what no plan supports: only under the lock
-                    for chunk in _chunks(global_edges(graph), rows_per_batch):
+                    sources = set(changed_shared)
+                    for chunk in _chunks([e for e in global_edges(graph) if e[0] in sources], rows_per_batch):
                         _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
-                    for chunk in _chunks(shared_nodes(graph), rows_per_batch):
+                    for chunk in _chunks(changed_shared, rows_per_batch):
                         _commit(stats, session.execute_write(_prune_derived, _derived_rows(graph, chunk),
-                                                             _member_rows(graph, chunk)))
+                                                             _member_rows(graph, chunk),
+                                                             delta.shared_hash_rows(graph, chunk)))
+                    stats.shared_sent = len(changed_shared)
                     phase = f"after all {stats.plans} plans were loaded, while deleting unsupported entities"
                     _collect_unsupported(session, graph, stats)
                     lock.check()

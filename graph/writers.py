@@ -21,7 +21,7 @@ GRAPH_GRAPHML = "graph.graphml"
 CSV_DIR = "neo4j-import"
 
 
-def _atomic_write(path: Path, write, binary: bool = False) -> None:
+def atomic_write(path: Path, write, binary: bool = False) -> None:
     """Write to a temporary file and rename, so a crash or a full disk never leaves half a file.
 
     The file gets the permissions ``open()`` would give it (0644 under the usual umask 022:
@@ -49,13 +49,13 @@ def _umask() -> int:
 
 def write_text(path: Path, text: str) -> None:
     """A text file (an HTML page …), written as the graph files are."""
-    _atomic_write(Path(path), lambda fh: fh.write(text))
+    atomic_write(Path(path), lambda fh: fh.write(text))
 
 
 def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
     data = nx.node_link_data(graph, edges="edges")
     # Compact: json's C encoder serialises only without indent.
-    _atomic_write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)))
+    atomic_write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)))
 
 
 def read_json(path: Path) -> nx.MultiDiGraph:
@@ -172,7 +172,7 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
                         xml.write(make_element("edge", data, source=str(u), target=str(v), id=str(key)),
                                   pretty_print=True)
 
-    _atomic_write(path, write, binary=True)
+    atomic_write(path, write, binary=True)
 
 
 def _csv_type(values) -> str:
@@ -225,7 +225,7 @@ def _write_table(path: Path, header: list, body: list) -> Path:
         out.writerow(header)
         out.writerows(body)
 
-    _atomic_write(path, write)
+    atomic_write(path, write)
     return path
 
 

@@ -6,7 +6,8 @@ what was done) and every other file is still built; a file that is no plan
 
 ``extract_files`` can spread extraction over ``workers`` processes (``runtime.map_chunks``):
 the spaCy pipeline is built once, before the fork, and the plans come back in input order, so
-the graph is the same whatever the number of workers.
+the graph is the same whatever the number of workers. With a cache folder
+(``policykg.cache``) only the files not extracted before are extracted.
 
 An outline is not required: web excerpts, summaries and reports often have one heading or
 none, and their paragraphs become the units that numbered tasks are (``structure``).
@@ -21,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 
 from policykg import runtime
+from policykg.cache import ExtractionCache
 from policykg.extract.document import Entity, ExtractedPlan
 from policykg.extract.gate import check_text
 from policykg.extract.pipeline import build_nlp, extract
@@ -139,28 +141,54 @@ def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> Extrac
         return Problem(str(path), f"internal error {type(exc).__name__}: {exc}", kind="internal error")
 
 
-def _extract_chunk(paths: list[Path], max_size: int | None, require_plan: bool) -> list[ExtractedPlan | Problem]:
-    return [_try_extract(p, max_size, require_plan) for p in paths]
+def _extract_chunk(paths: list[Path], max_size: int | None, require_plan: bool,
+                   cache: ExtractionCache | None = None) -> list[ExtractedPlan | Problem]:
+    results = [_try_extract(p, max_size, require_plan) for p in paths]
+    if cache is not None:  # in the process that extracted them: the workers write side by side
+        for path, result in zip(paths, results):
+            if isinstance(result, ExtractedPlan) and (key := cache.key(path, max_size)) is not None:
+                cache.put(key, result)
+    return results
 
 
 def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE,
-                  workers: int = 1, require_plan: bool = True) -> tuple[list[ExtractedPlan], list[Problem]]:
+                  workers: int = 1, require_plan: bool = True,
+                  cache_dir: str | Path | None = None) -> tuple[list[ExtractedPlan], list[Problem]]:
     """Extract every file; return the plans and the problems, both in input order.
 
     ``progress(n)`` is called as files finish. ``workers > 1`` extracts in that many processes:
-    this one and ``workers - 1`` forked helpers.
+    this one and ``workers - 1`` forked helpers. With ``cache_dir`` (``policykg.cache``) a file
+    extracted before, by the same extractor, is read from there, and only the others are extracted.
     """
-    workers = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1))
+    results: list = [None] * len(paths)
+    todo = list(range(len(paths)))
+    cache = None
+    if cache_dir is not None:
+        cache = ExtractionCache(cache_dir, require_plan)
+        cache.prepare()
+        todo = []
+        for i, path in enumerate(paths):
+            key = cache.key(path, max_size)
+            results[i] = cache.get(key, path) if key is not None else None
+            if results[i] is None:
+                todo.append(i)
+        if progress and len(todo) < len(paths):
+            progress(len(paths) - len(todo))
+    misses = [paths[i] for i in todo]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(misses) or 1))
     if workers == 1:
-        _init_worker()
-        results = []
-        for path in paths:
-            results.append(_try_extract(path, max_size, require_plan))
+        if misses:  # all cached: no pipeline to build
+            _init_worker()
+        extracted = []
+        for path in misses:
+            extracted.extend(_extract_chunk([path], max_size, require_plan, cache))
             if progress:
                 progress(1)
     else:
-        results = runtime.map_chunks(_extract_chunk, paths, (max_size, require_plan), workers, progress,
-                                     prepare=_init_worker)
+        extracted = runtime.map_chunks(_extract_chunk, misses, (max_size, require_plan, cache), workers, progress,
+                                       prepare=_init_worker)
+    for i, result in zip(todo, extracted):
+        results[i] = result
     plans: list[ExtractedPlan] = []
     problems: list[Problem] = []
     for r in results:
@@ -194,7 +222,8 @@ def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) 
 
 
 def build(paths: list[str | Path], progress=None, *, max_size: int | None = DEFAULT_MAX_SIZE, workers: int = 1,
-          require_plan: bool = True) -> BuildResult:
+          require_plan: bool = True, cache_dir: str | Path | None = None) -> BuildResult:
     files, listing = find_inputs(paths)
-    plans, problems = extract_files(files, progress, max_size=max_size, workers=workers, require_plan=require_plan)
+    plans, problems = extract_files(files, progress, max_size=max_size, workers=workers, require_plan=require_plan,
+                                    cache_dir=cache_dir)
     return assemble(plans, listing + problems)

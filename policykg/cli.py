@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -32,6 +34,8 @@ def neo4j_options(fn):
                   help="Database name [env NEO4J_DATABASE].")
     @functools.wraps(fn)
     def wrapper(*args, uri, user, password, database, **kwargs):
+        if not kwargs.get("to_neo4j", True):  # a build without --neo4j: no driver to import (a second of start-up)
+            return fn(*args, connection=None, **kwargs)
         from policykg.graph.neo4j_load import Connection
 
         connection = Connection(uri, user, password or "", database)  # takes user:password@ out of the URI
@@ -127,8 +131,12 @@ def cli():
               help="Skip input files larger than this many megabytes.")
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extract in N processes and write the output files side by side (0: one per CPU). The output is the same for any N.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep what extraction made of each file here and reuse it while file and extractor are "
+                   "unchanged [default: OUT/.cache].")
+@click.option("--no-cache", is_flag=True, help="Extract every file afresh and keep nothing.")
 @quiet_option
-def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, quiet):
+def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, cache_dir, no_cache, quiet):
     """Extract, resolve and link the plans in PATHS; write the graph to --out.
 
     PATHS are files or folders (searched recursively) of .txt, .html/.htm, .docx and .pdf
@@ -142,29 +150,44 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, qu
     files, problems = build_lib.find_inputs(paths)
     if not files and not problems:
         raise click.ClickException(f"no plan files found in {', '.join(map(str, paths))}")
-    with Progress(len(files), "extract", quiet, unit="file") as progress:
-        plans, extract_problems = build_lib.extract_files(files, progress, max_size=int(max_size_mb * 1e6),
-                                                          workers=workers)
-    problems += extract_problems
-    _report_problems(problems)
-    failed = _skipped(problems)
-    if strict and failed:
-        click.echo(f"--strict: {len(failed)} of {len(files)} files failed ({_problem_counts(failed)}); "
-                   "nothing written", err=True)
-        sys.exit(2)
-    if not plans:
-        raise click.ClickException(f"none of {len(files)} files could be read as a plan "
-                                   f"({_problem_counts(failed)}); nothing written")
-    result = build_lib.assemble(plans, problems)
-    _report_problems(result.problems[len(problems):])  # repeated plans, found when assembling
-    with runtime.paused():  # millions of objects made, few freed: no collector passes over them
-        written = _write(lambda: writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1),
-                         out_dir)
+    with _new_folder_removed_on_failure(out_dir):
+        with Progress(len(files), "extract", quiet, unit="file") as progress:
+            plans, extract_problems = build_lib.extract_files(
+                files, progress, max_size=int(max_size_mb * 1e6), workers=workers,
+                cache_dir=None if no_cache else cache_dir or out_dir / ".cache")
+        problems += extract_problems
+        _report_problems(problems)
+        failed = _skipped(problems)
+        if strict and failed:
+            click.echo(f"--strict: {len(failed)} of {len(files)} files failed ({_problem_counts(failed)}); "
+                       "nothing written", err=True)
+            sys.exit(2)
+        if not plans:
+            raise click.ClickException(f"none of {len(files)} files could be read as a plan "
+                                       f"({_problem_counts(failed)}); nothing written")
+        result = build_lib.assemble(plans, problems)
+        _report_problems(result.problems[len(problems):])  # repeated plans, found when assembling
+        with runtime.paused():  # millions of objects made, few freed: no collector passes over them
+            written = _write(lambda: writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1),
+                             out_dir)
     _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
     if to_neo4j:
         _load(result.graph, connection, quiet)
     if failed:
         sys.exit(1)
+
+
+@contextmanager
+def _new_folder_removed_on_failure(out_dir: Path):
+    """A build that fails (--strict, nothing readable, Ctrl-C, a full disk) leaves no output folder
+    it created, so not its build cache either; a folder that was there keeps its files."""
+    created = not out_dir.exists()
+    try:
+        yield
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
 
 
 def _skipped(problems) -> list:
@@ -235,7 +258,8 @@ def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000, wipe: bool
         sys.exit(exc.exit_code)
     finally:
         progress.close()
-    click.echo(f"loaded {stats.plans} plans into {connection.uri} (database {connection.database}): "
+    click.echo(f"loaded {stats.plans} plans into {connection.safe_uri()} (database {connection.database}; "
+               f"{stats.plans_sent} new or changed, {stats.plans - stats.plans_sent} unchanged): "
                f"{stats.nodes_created} nodes and {stats.relationships_created} relationships created, "
                f"{stats.relationships_deleted} relationships and {stats.nodes_deleted} nodes deleted")
     return stats

@@ -1,0 +1,187 @@
+"""Incremental build + load against a full one, on a real Neo4j; and a large build.
+
+    python benchmarks/bench_incremental.py [--plans 1000] [--new 10] [--changed 5] [--workers 2]
+    python benchmarks/bench_incremental.py --scale 10000 [--workers 2]
+
+Default mode, all in one run, each step the ``policykg`` command as a user runs it (a process of
+its own, wall time, Python start-up included):
+
+1. generates ``--plans + --new`` plans (benchmarks/corpus.py, seed 0) and holds the last
+   ``--new`` back;
+2. full: ``policykg build CORPUS --out OUT`` (empty cache) and ``policykg load OUT`` into an
+   empty database (its own DevServer; timed after a first load on the cold JVM and a wipe);
+3. this month: adds the ``--new`` plans, changes ``--changed`` plans (a task taken from another
+   plan is added to each), then incremental: the same two commands again (the cache in OUT/.cache,
+   the hashes in the database);
+4. checks that the database holds exactly the graph's node and relationship counts, and prints
+   full, incremental and their ratio (goal: incremental <= 10% of full).
+
+``--scale N``: one ``policykg build`` of N generated plans (time per plan, peak memory of the
+build process and of its workers), then ``neo4j-admin database import full`` of its CSV export
+into a stopped DevServer (wall time incl. the JVM's start; elements per second).
+
+Not a test: nothing here asserts. The machine may be shared: the load average is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+from policykg.devserver import DevServer, fetch_jars  # noqa: E402
+
+POLICYKG = str(Path(sys.executable).with_name("policykg"))
+
+
+def run(*args: str, env: dict | None = None) -> tuple[float, str, dict]:
+    """One command: (wall seconds, its output, its peak memory in MB: itself and its workers)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([POLICYKG, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **(env or {})})
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"policykg {' '.join(args)} failed ({proc.returncode}):\n{output[-3000:]}")
+    return took, output, {"peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def change(path: Path, donor: Path) -> None:
+    """A corrected copy: one task of another plan added as the plan's last task."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tasks = [i for i, line in enumerate(lines) if re.match(r"\d+\.", line)]
+    donor_task = next(line for line in donor.read_text(encoding="utf-8").splitlines() if re.match(r"\d+\.", line))
+    number = int(lines[tasks[-1]].split(".", 1)[0]) + 1
+    lines.insert(tasks[-1] + 1, f"{number}.{donor_task.split('.', 1)[1]}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def graph_counts(out: Path) -> tuple[int, int]:
+    data = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    return len(data["nodes"]), len(data["edges"])
+
+
+def db_counts(driver) -> tuple[int, int]:
+    n = driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"]
+    r = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c").records[0]["c"]
+    return n, r
+
+
+def incremental(args) -> int:
+    base = args.work / f"incremental-{args.plans}"
+    shutil.rmtree(base, ignore_errors=True)
+    plans_dir, later_dir, out = base / "plans", base / "later", base / "out"
+    files = corpus.generate(args.plans + args.new, plans_dir, seed=0)
+    later_dir.mkdir()
+    for path in files[args.plans:]:
+        path.rename(later_dir / path.name)
+    print(f"corpus: {args.plans} plans (+{args.new} held back) in {plans_dir}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+
+    server = DevServer(base / "server", password="bench-" + secrets.token_hex(8), heap=args.heap,
+                       lib_dir=fetch_jars())
+    server.start()
+    env = {"NEO4J_URI": server.uri, "NEO4J_USERNAME": server.user, "NEO4J_PASSWORD": server.password}
+    workers = ["--workers", str(args.workers)]
+    figures = {}
+    try:
+        from neo4j import GraphDatabase
+
+        with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+            figures["full_build"], text, _ = run("build", str(plans_dir), "--out", str(out), "-q", *workers)
+            print(f"full build: {figures['full_build']:.1f} s  ({text.splitlines()[0]})", flush=True)
+            # The first load runs on a fresh JVM (Neo4j's code not yet compiled): shown, not used.
+            cold, text, _ = run("load", str(out), "-q", env=env)
+            print(f"full load on the cold JVM (not used): {cold:.1f} s", flush=True)
+            with driver.session() as session:
+                session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            figures["full_load"], text, _ = run("load", str(out), "-q", env=env)
+            print(f"full load:  {figures['full_load']:.1f} s  ({text.strip().splitlines()[-1]})", flush=True)
+            assert db_counts(driver) == graph_counts(out)
+
+            for path in sorted(later_dir.iterdir()):
+                path.rename(plans_dir / path.name)
+            present = sorted(plans_dir.glob("*.txt"))
+            for i in range(args.changed):
+                change(present[(i * 97 + 13) % args.plans], present[(i * 31 + 500) % args.plans])
+            print(f"this month: {args.new} plans added, {args.changed} changed", flush=True)
+
+            figures["inc_build"], text, _ = run("build", str(plans_dir), "--out", str(out), "-q", *workers)
+            print(f"incremental build: {figures['inc_build']:.1f} s  ({text.splitlines()[0]})", flush=True)
+            figures["inc_load"], text, _ = run("load", str(out), "-q", env=env)
+            print(f"incremental load:  {figures['inc_load']:.1f} s  ({text.strip().splitlines()[-1]})", flush=True)
+            got, want = db_counts(driver), graph_counts(out)
+            print(f"database after the incremental load: {got[0]} nodes, {got[1]} relationships "
+                  f"({'the graph exactly' if got == want else f'the graph has {want}'})", flush=True)
+    finally:
+        server.stop()
+    full = figures["full_build"] + figures["full_load"]
+    inc = figures["inc_build"] + figures["inc_load"]
+    print(f"\n| {args.plans} plans, {args.workers} workers | build | load | build + load |")
+    print("| --- | --- | --- | --- |")
+    print(f"| full | {figures['full_build']:.1f} s | {figures['full_load']:.1f} s | {full:.1f} s |")
+    print(f"| incremental (+{args.new} new, {args.changed} changed) | {figures['inc_build']:.1f} s | "
+          f"{figures['inc_load']:.1f} s | {inc:.1f} s |")
+    print(f"| incremental / full | {100 * figures['inc_build'] / figures['full_build']:.0f}% | "
+          f"{100 * figures['inc_load'] / figures['full_load']:.0f}% | {100 * inc / full:.0f}% (goal <= 10%) |")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+def scale(args) -> int:
+    base = args.work / f"scale-{args.scale}"
+    plans_dir, out = base / "plans", base / "out"
+    if not plans_dir.is_dir() or len(list(plans_dir.glob("*.txt"))) != args.scale:
+        shutil.rmtree(base, ignore_errors=True)
+        t0 = time.perf_counter()
+        corpus.generate(args.scale, plans_dir, seed=0)
+        print(f"generated {args.scale} plans in {time.perf_counter() - t0:.0f} s", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+    load0 = os.getloadavg()[0]
+    took, text, usage = run("build", str(plans_dir), "--out", str(out), "-q", "--no-cache",
+                            "--workers", str(args.workers))
+    nodes, rels = graph_counts(out)
+    print(f"build of {args.scale} plans, {args.workers} workers: {took:.0f} s = {1000 * took / args.scale:.1f} ms "
+          f"per plan; peak memory {usage['peak_rss_mb']:.0f} MB (largest process); {nodes} nodes + {rels} "
+          f"relationships; load average {load0:.1f} → {os.getloadavg()[0]:.1f}", flush=True)
+    server = DevServer(base / "server", password="bench-" + secrets.token_hex(8), heap=args.heap,
+                       lib_dir=fetch_jars())
+    server.start()  # creates the databases; the import replaces neo4j's
+    server.stop()
+    from bench_load import admin_import
+
+    t_import = admin_import(server, out / "neo4j-import")
+    print(f"neo4j-admin database import full of {nodes + rels} elements: {t_import:.0f} s = "
+          f"{(nodes + rels) / t_import:,.0f} elements/s (wall, incl. JVM start)", flush=True)
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--plans", type=int, default=1000)
+    ap.add_argument("--new", type=int, default=10)
+    ap.add_argument("--changed", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--scale", type=int, default=0, help="instead: one build of this many plans + admin import")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/policykg-bench"))
+    ap.add_argument("--heap", default="1g")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    return scale(args) if args.scale else incremental(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
