@@ -51,9 +51,37 @@ class Scores:
         return sorted(set(self.tp) | set(self.fp) | set(self.fn))
 
 
-def load_gold(gold_dir: Path) -> dict[str, list[dict]]:
-    data = json.loads((Path(gold_dir) / "seeds.json").read_text(encoding="utf-8"))
+def load_gold(gold_dir: Path, name: str = "seeds.json") -> dict[str, list[dict]]:
+    data = json.loads((Path(gold_dir) / name).read_text(encoding="utf-8"))
     return {k: v for k, v in data.items() if isinstance(v, list)}
+
+
+def levels(*gold_dirs: Path) -> dict[str, str]:
+    """document → its gold level (province, municipality, district …), from documents.json."""
+    out = {}
+    for gold_dir in gold_dirs:
+        path = Path(gold_dir) / "documents.json"
+        if path.exists():
+            out.update({name: doc.get("level") for name, doc in json.loads(path.read_text(encoding="utf-8")).items()})
+    return out
+
+
+def _together(gold: dict, pred: dict, gold_dirs: tuple[Path, ...]) -> list[str]:
+    """Seeds and dev as one set: per label, per level, and the links over all their plans."""
+    surface, canon = score_mentions(gold, pred), score_mentions(gold, pred, canonical=True)
+    lines = ["", "seeds + dev together"] + _table(surface, "surface") + _table(canon, "canonical")
+    lines += ["", f"{'level':14}{'docs':>5}{'surface F1':>12}{'canonical F1':>14}"]
+    by_level = defaultdict(list)
+    for doc, level in levels(*gold_dirs).items():
+        if doc in gold:
+            by_level[level].append(doc)
+    for level, docs in sorted(by_level.items(), key=lambda item: str(item[0])):
+        part = {d: gold[d] for d in docs}
+        lines.append(f"{level!s:14}{len(docs):5}{score_mentions(part, pred).prf()[2]:12.3f}"
+                     f"{score_mentions(part, pred, canonical=True).prf()[2]:14.3f}")
+    p, r, n_gold, n_pred = score_links(gold, pred)
+    lines += ["", f"links over seeds + dev: gold {n_gold} predicted {n_pred}  P {p:.3f} R {r:.3f}"]
+    return lines
 
 
 def gold_files(gold_dir: Path) -> list[str]:
@@ -229,6 +257,9 @@ def report(result, gold_dir: Path, show: int = 0, dev: tuple | None = None) -> s
                   if not meta_right(field, want, got)]
     if sets[0][1] or len(sets) > 1:
         lines += [""] + metadata_table(sets)
+    if dev is not None and (dev[1] / "gold.json").is_file():
+        lines += _together({**gold, **load_gold(dev[1], "gold.json")}, {**pred, **predictions(dev[0])},
+                           (Path(gold_dir), dev[1]))
     p, r, n_gold, n_pred = score_links(gold, pred)
     f = 2 * p * r / (p + r) if p + r else 0.0
     lines += ["", f"links: gold {n_gold} predicted {n_pred}  P {p:.3f} R {r:.3f} F1 {f:.3f}"]
