@@ -366,7 +366,7 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
     parts = _plan_parts(graph)  # before connecting: a bad model fails fast
     order = plan_order(graph, parts)
     delta = neo4j_delta.compute(graph, parts, shared_nodes(graph))
-    where = connection.safe_uri()
+    where = connection.uri
     phase = "before any plan"
     with connect(connection) as driver:
         try:

@@ -258,7 +258,7 @@ def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000, wipe: bool
         sys.exit(exc.exit_code)
     finally:
         progress.close()
-    click.echo(f"loaded {stats.plans} plans into {connection.safe_uri()} (database {connection.database}; "
+    click.echo(f"loaded {stats.plans} plans into {connection.uri} (database {connection.database}; "
                f"{stats.plans_sent} new or changed, {stats.plans - stats.plans_sent} unchanged): "
                f"{stats.nodes_created} nodes and {stats.relationships_created} relationships created, "
                f"{stats.relationships_deleted} relationships and {stats.nodes_deleted} nodes deleted")
