@@ -44,8 +44,9 @@ class Problem:
 
     @property
     def skipped(self) -> bool:
-        """False for a file built all the same (bytes replaced) or a folder searched all the same."""
-        return self.action == "skipped"
+        """True when the file adds no plan of its own: skipped, or a repeat counted once. False for
+        a file built all the same (bytes replaced) or a folder searched all the same."""
+        return self.action in ("skipped", "counted once")
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} ({self.action})"

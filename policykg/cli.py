@@ -143,7 +143,7 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, ca
     documents. A file that cannot be read or is not a Chinese document (at least 200 Chinese
     characters, mostly Chinese text) gets one line on stderr and is skipped; the rest are
     built, with or without a numbered outline. Exit status: 0 all files
-    built, 1 some files skipped (or none could be read), 2 --strict and some file failed
+    built, 1 some files skipped or repeating another (or none could be read), 2 --strict and some file failed
     (nothing written), 130 interrupted (Ctrl-C). A file built with undecodable bytes replaced
     gets one line too, and counts as built.
     """
@@ -173,7 +173,7 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, ca
     _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
     if to_neo4j:
         _load(result.graph, connection, quiet)
-    if failed:
+    if _skipped(result.problems):  # a file skipped, or a repeat counted once
         sys.exit(1)
 
 

@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 from policykg.graph import neo4j_delta, neo4j_load, schema
+from policykg.graph.model import plan_id
 from policykg.graph.neo4j_load import Connection
 
 pytestmark = pytest.mark.neo4j
@@ -64,7 +65,7 @@ def test_incremental_load_equals_a_clean_load(seeds_dir, neo4j_server, empty_db,
     stats = neo4j_load.load_graph(second.graph, connection, rows_per_batch=400)
     incremental = _full_state(empty_db, db)
 
-    plan_of = {p.document.name: f"Plan:{p.meta.title}" for p in second.plans}
+    plan_of = {p.document.name: plan_id(p) for p in second.plans}
     hashes = neo4j_delta.compute(second.graph, neo4j_load._plan_parts(second.graph),
                                  neo4j_load.shared_nodes(second.graph))
     old = neo4j_delta.compute(first.graph, neo4j_load._plan_parts(first.graph), neo4j_load.shared_nodes(first.graph))

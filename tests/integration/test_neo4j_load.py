@@ -290,7 +290,7 @@ def test_cli_missing_database(seeds_out, neo4j_server):
 
 
 def test_cli_unsupported_version(seeds_out, neo4j_server, monkeypatch):
-    monkeypatch.setattr(neo4j_load, "SUPPORTED_MAJOR", "6")
+    monkeypatch.setattr("policykg.graph.neo4j_server.SUPPORTED_MAJOR", "6")
     result = CliRunner().invoke(cli, ["load", str(seeds_out)], env=_env(neo4j_server))
     assert result.exit_code == neo4j_load.EXIT_VERSION, result.output
     assert "5.26" in result.output and "not supported" in result.output

@@ -60,8 +60,8 @@ def test_one_indicator_node_for_every_plan(invented_build):
     graph = invented_build.graph
     assert "健康素养水平" in graph.nodes[f"Indicator:{LITERACY}"]["aliases"]  # the data's aliases, for queries
     found = _targets_of(graph, LITERACY)
-    assert {pid: t["value"] for pid, t in found.items()} == {
-        f"Plan:{PROVINCE}": 41, f"Plan:{CITY}": 43, f"Plan:{DISTRICT}": 40}
+    assert {graph.nodes[pid]["title"]: t["value"] for pid, t in found.items()} == {
+        PROVINCE: 41, CITY: 43, DISTRICT: 40}
     for pid, t in found.items():
         target = next(n for n, d in graph.nodes(data=True) if d is t)
         setters = [u for u, _, k in graph.in_edges(target, keys=True) if k == schema.SETS]

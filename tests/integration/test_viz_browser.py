@@ -72,7 +72,9 @@ def test_plan_stars_grow_with_level(tmp_path):
 
     (tmp_path / "national.txt").write_text(NATIONAL_PLAN, encoding="utf-8")
     (tmp_path / "district.txt").write_text(DISTRICT_PLAN, encoding="utf-8")
-    nodes = {n["id"]: n for n in viz.graph_data(build([tmp_path]).graph)["nodes"]}
-    national, district = nodes["Plan:2023年卫生健康工作要点"], nodes["Plan:2025年城东区卫生健康工作要点"]
+    graph = build([tmp_path]).graph
+    plans = {graph.nodes[n["id"]]["title"]: n for n in viz.graph_data(graph)["nodes"]
+             if graph.nodes[n["id"]]["label"] == "Plan"}
+    national, district = plans["2023年卫生健康工作要点"], plans["2025年城东区卫生健康工作要点"]
     assert national["size"] > district["size"]
     assert national["kind"] == "national · work_plan" and district["kind"] == "district · work_plan"

@@ -421,6 +421,16 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, monkeypatch):
     assert result.output.strip().splitlines() == ["interrupted (Ctrl-C): stopped; no output file is half-written"]
 
 
+def _wait_for_helpers(pid: int, timeout: float = 60) -> None:
+    """Until the build has forked its helper processes (a fixed sleep was too short on a busy machine)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + timeout
+    while not children.read_text().split():
+        assert time.monotonic() < deadline, "the build started no helper process"
+        time.sleep(0.1)
+    time.sleep(0.5)
+
+
 def test_a_real_sigint_during_a_build_with_workers_exits_130(tmp_path):
     """SIGINT to the whole process group, as a terminal sends it: the helpers die quietly."""
     for k in range(4):
@@ -431,7 +441,7 @@ def test_a_real_sigint_during_a_build_with_workers_exits_130(tmp_path):
                                 "--workers", "2"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)
     assert process.stdout.readline() == "ready\n"
-    time.sleep(3)  # past start-up: the pipeline is built, the helpers are extracting
+    _wait_for_helpers(process.pid)  # past start-up: the pipeline is built, the helpers are extracting
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
