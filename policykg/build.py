@@ -35,18 +35,21 @@ __all__ = ["Problem", "BuildResult", "input_files", "find_inputs", "extract_file
            "SUFFIXES", "DEFAULT_MAX_SIZE"]
 
 
+SKIPPED, COUNTED_ONCE = "skipped", "counted once"  # actions of a file that adds no plan of its own
+
+
 @dataclass(slots=True)
 class Problem:
     path: str
     message: str
-    action: str = "skipped"
+    action: str = SKIPPED
     kind: str = "error"  # groups problems in the summary: empty, binary, not a plan …
 
     @property
     def skipped(self) -> bool:
         """True when the file adds no plan of its own: skipped, or a repeat counted once. False for
         a file built all the same (bytes replaced) or a folder searched all the same."""
-        return self.action in ("skipped", "counted once")
+        return self.action in (SKIPPED, COUNTED_ONCE)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} ({self.action})"
@@ -214,7 +217,7 @@ def assemble(plans: list[ExtractedPlan], problems: list[Problem] | None = None) 
     or the same issuer, title and year) is one problem line and counted once."""
     plans, repeats = distinct_plans(plans)
     problems = list(problems or []) + [
-        Problem(repeat.document.path, f"the same plan as {first.document.path} ({why})", "counted once", "duplicate")
+        Problem(repeat.document.path, f"the same plan as {first.document.path} ({why})", COUNTED_ONCE, "duplicate")
         for repeat, first, why in repeats]
     with runtime.paused():
         entities = resolve(plans)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from policykg.graph import viz
+from policykg.graph import schema, viz
 
 FAMILY_DOCTOR = "家庭医生签约服务"
 
@@ -74,7 +74,7 @@ def test_plan_stars_grow_with_level(tmp_path):
     (tmp_path / "district.txt").write_text(DISTRICT_PLAN, encoding="utf-8")
     graph = build([tmp_path]).graph
     plans = {graph.nodes[n["id"]]["title"]: n for n in viz.graph_data(graph)["nodes"]
-             if graph.nodes[n["id"]]["label"] == "Plan"}
+             if graph.nodes[n["id"]]["label"] == schema.PLAN}
     national, district = plans["2023年卫生健康工作要点"], plans["2025年城东区卫生健康工作要点"]
     assert national["size"] > district["size"]
     assert national["kind"] == "national · work_plan" and district["kind"] == "district · work_plan"
