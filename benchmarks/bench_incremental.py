@@ -16,8 +16,8 @@ its own, wall time, Python start-up included):
 4. checks that the database holds exactly the graph's node and relationship counts, and prints
    full, incremental and their ratio (goal: incremental <= 10% of full).
 
-``--scale N``: one ``policykg build`` of N generated plans (time per plan, peak memory of the
-build process and of its workers), then ``neo4j-admin database import full`` of its CSV export
+``--scale N``: ``policykg build`` of a tenth of N generated plans, then of all N (time per plan,
+peak memory of the build process and of its workers), then ``neo4j-admin database import full`` of its CSV export
 into a stopped DevServer (wall time incl. the JVM's start; elements per second).
 
 Not a test: nothing here asserts. The machine may be shared: the load average is printed.
@@ -32,6 +32,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,17 +47,61 @@ POLICYKG = str(Path(sys.executable).with_name("policykg"))
 
 
 def run(*args: str, env: dict | None = None) -> tuple[float, str, dict]:
-    """One command: (wall seconds, its output, its peak memory in MB: itself and its workers)."""
+    """One command: (wall seconds, its output, its memory). Memory: ``peak_rss_mb``, the largest
+    process's peak (the kernel's ru_maxrss over it and its workers), and ``peak_total_mb``, the
+    peak of the sum of the proportional set sizes (PSS) of the process and all its workers, sampled
+    every 0.2 s: pages that forked workers share are counted once, their copies as often as they exist."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([POLICYKG, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, **(env or {})})
+    peak = [0]
+    sampler = threading.Thread(target=_sample_memory, args=(proc.pid, peak), daemon=True)
+    sampler.start()
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - t0
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"policykg {' '.join(args)} failed ({proc.returncode}):\n{output[-3000:]}")
-    return took, output, {"peak_rss_mb": usage.ru_maxrss / 1024}
+    return took, output, {"peak_rss_mb": usage.ru_maxrss / 1024, "peak_total_mb": peak[0] / 1024}
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _running(pid: int) -> bool:
+    try:  # a zombie has exited, and waits only for wait4
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][:1] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _sample_memory(pid: int, peak: list[int]) -> None:
+    while _running(pid):
+        peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(pid)))
+        time.sleep(0.2)
 
 
 def change(path: Path, donor: Path) -> None:
@@ -149,14 +194,22 @@ def scale(args) -> int:
         t0 = time.perf_counter()
         corpus.generate(args.scale, plans_dir, seed=0)
         print(f"generated {args.scale} plans in {time.perf_counter() - t0:.0f} s", flush=True)
-    shutil.rmtree(out, ignore_errors=True)
-    load0 = os.getloadavg()[0]
-    took, text, usage = run("build", str(plans_dir), "--out", str(out), "-q", "--no-cache",
-                            "--workers", str(args.workers))
-    nodes, rels = graph_counts(out)
-    print(f"build of {args.scale} plans, {args.workers} workers: {took:.0f} s = {1000 * took / args.scale:.1f} ms "
-          f"per plan; peak memory {usage['peak_rss_mb']:.0f} MB (largest process); {nodes} nodes + {rels} "
-          f"relationships; load average {load0:.1f} → {os.getloadavg()[0]:.1f}", flush=True)
+    # A tenth of the corpus first, in the same run: is the time per plan flat?
+    tenth = base / "tenth"
+    shutil.rmtree(tenth, ignore_errors=True)
+    tenth.mkdir()
+    for path in sorted(plans_dir.glob("*.txt"))[: args.scale // 10]:
+        os.link(path, tenth / path.name)
+    for folder, n in ((tenth, args.scale // 10), (plans_dir, args.scale)):
+        shutil.rmtree(out, ignore_errors=True)
+        load0 = os.getloadavg()[0]
+        took, text, usage = run("build", str(folder), "--out", str(out), "-q", "--no-cache",
+                                "--workers", str(args.workers))
+        nodes, rels = graph_counts(out)
+        print(f"build of {n} plans, {args.workers} workers: {took:.0f} s = {1000 * took / n:.1f} ms per plan; "
+              f"peak memory {usage['peak_total_mb']:.0f} MB (all its processes, PSS), {usage['peak_rss_mb']:.0f} MB "
+              f"(largest process, RSS); {nodes} nodes + {rels} relationships; load average {load0:.1f} → "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
     server = DevServer(base / "server", password="bench-" + secrets.token_hex(8), heap=args.heap,
                        lib_dir=fetch_jars())
     server.start()  # creates the databases; the import replaces neo4j's

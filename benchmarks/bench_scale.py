@@ -59,7 +59,7 @@ def child(corpus: Path, out: Path, workers: int) -> dict:
     t2, c2 = time.perf_counter(), _cpu()
     result = build_lib.assemble(plans, problems)
     t3 = time.perf_counter()
-    writers.write_all(result.graph, out, workers=workers)
+    writers.write_all(result.graph, out)
     t4, c4 = time.perf_counter(), _cpu()
     chars = sum(len(p.document.text) for p in plans)
     figures = {

@@ -13,6 +13,10 @@ import bisect
 from array import array
 from dataclasses import dataclass, field
 
+# C int, 32 bits: a text is far below 2**31 characters, and 64-bit offsets were the largest part
+# of a plan in memory (8 bytes for each character of the text).
+OFFSET_TYPE = "i"
+
 
 @dataclass(slots=True)
 class Document:
@@ -20,7 +24,7 @@ class Document:
 
     ``offsets[i]`` is the index in ``original`` of the character ``text[i]`` came from;
     ``offsets[len(text)]`` is ``len(original)`` so that end offsets map too. An ``array`` of
-    64-bit integers: compact, and it pickles as one block of bytes.
+    ``OFFSET_TYPE``: compact, and it pickles as one block of bytes.
     """
 
     path: str

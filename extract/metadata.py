@@ -347,7 +347,7 @@ def _head(doc: Document, end: int) -> str:
     import numpy as np
 
     end = min(end, len(doc.text))
-    offsets = np.frombuffer(doc.offsets, dtype=np.int64)[: end + 1]
+    offsets = np.frombuffer(doc.offsets, dtype=np.intc)[: end + 1]
     gaps = np.flatnonzero(np.diff(offsets) > 2) + 1  # text[i] came from well after text[i-1]
     cuts = [int(i) for i in gaps if i < end and doc.text[i - 1] != "\n" and doc.text[i] != "\n"
             and doc.original.count("\n", int(offsets[i - 1]) + 1, int(offsets[i])) >= 2]

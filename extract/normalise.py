@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from policykg.extract.anchors import anchored
-from policykg.extract.document import Document
+from policykg.extract.document import OFFSET_TYPE, Document
 
 __all__ = ["decode", "Decoded", "normalise", "replaced_warning", "chrome_spans", "CANONICAL_PUNCT"]
 
@@ -369,7 +369,7 @@ def _drop(s: str, offsets: array, spans) -> tuple[str, array]:
         return s, offsets
     # Copy the kept stretches whole: a few hundred slices instead of a step per character.
     kept = [m.span() for m in _KEPT.finditer(mask)]
-    new_offsets = array("q")
+    new_offsets = array(OFFSET_TYPE)
     for a, b in kept:
         new_offsets += offsets[a:b]
     return "".join([s[a:b] for a, b in kept]), new_offsets
@@ -465,7 +465,7 @@ def normalise(original: str, path: str, encoding: str = "utf-8") -> Document:
     if simplified != ideographs:
         notes.append("converted traditional characters")
     work = _substitute(original, simplified)
-    offsets = array("q", range(len(original)))
+    offsets = array(OFFSET_TYPE, range(len(original)))
     spans = [m.span() for m in _chrome_finder().finditer(work)]
     spans += [m.span() for m in _NOISE_CHARS.finditer(work)] + [m.span() for m in _BOLD.finditer(work)]
     spans.sort()

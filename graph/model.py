@@ -196,12 +196,15 @@ def summary(graph: nx.MultiDiGraph) -> dict:
     labels: dict[str, int] = defaultdict(int)
     for _, data in graph.nodes(data=True):
         labels[data["label"]] += 1
-    links = sum(1 for *_, k in graph.edges(keys=True) if k == schema.ALIGNS_WITH)
-    shared = 0
-    for node, data in graph.nodes(data=True):
-        if data["label"] in schema.ENTITY_LABELS:
-            plans = {s for s, _, k in graph.in_edges(node, keys=True) if k == schema.MENTIONS
-                     and graph.nodes[s]["label"] == schema.PLAN}
-            shared += len(plans) >= 2
+    links = 0
+    mentioned_by: dict[str, set[str]] = defaultdict(set)  # entity → the plans that mention it
+    nodes = graph.nodes
+    for source, target, key in graph.edges(keys=True):
+        if key == schema.ALIGNS_WITH:
+            links += 1
+        elif key == schema.MENTIONS and nodes[source]["label"] == schema.PLAN:
+            mentioned_by[target].add(source)
+    shared = sum(1 for node, plans in mentioned_by.items()
+                 if len(plans) >= 2 and nodes[node]["label"] in schema.ENTITY_LABELS)
     return {"labels": dict(sorted(labels.items())), "aligns_with": links, "shared_entities": shared,
             "nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}

@@ -102,8 +102,8 @@ def compare(delta: Delta, graph: nx.MultiDiGraph, session, chunk: int = 20000) -
     for label, ids in sorted(by_label.items()):
         query = cypher_files.template("loaded_hashes", LABEL=label)
         for i in range(0, len(ids), chunk):
-            for record in session.run(query, ids=ids[i:i + chunk], hash=HASH, links=LINKS_HASH):
-                loaded[record["id"]] = (record["hash"], record["links"])
+            rows = session.run(query, ids=ids[i:i + chunk], hash=HASH, links=LINKS_HASH).single(strict=True)["rows"]
+            loaded.update((node, (subgraph, links)) for node, subgraph, links in rows)
     for plan, (subgraph, links) in delta.plans.items():
         there = loaded.get(plan, (None, None))
         if there[0] != subgraph:

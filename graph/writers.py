@@ -1,17 +1,17 @@
 """Writers for the graph model: node-link JSON, GraphML, and CSV for ``neo4j-admin import``."""
 from __future__ import annotations
 
-import copy
 import csv
+import functools
+import itertools
 import json
 import os
-import sys
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
-from lxml import etree
 from networkx.readwrite.graphml import GraphML
 
 from policykg.graph import schema
@@ -53,15 +53,45 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
-    data = nx.node_link_data(graph, edges="edges")
-    # Compact: json's C encoder serialises only without indent.
-    atomic_write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)))
+    """Node-link JSON, byte for byte ``json.dumps(nx.node_link_data(graph, edges="edges"),
+    ensure_ascii=False, separators=(",", ":"), default=str)``, written a few thousand items at a
+    time: neither node_link_data's copy of the graph nor the whole text is ever held (at 10,000
+    plans they were two gigabytes)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+    def write_items(fh, rows) -> None:
+        separator = ""
+        while chunk := list(itertools.islice(rows, 2000)):
+            fh.write(separator + ",".join(map(encode, chunk)))
+            separator = ","
+
+    def write(fh):
+        fh.write(f'{{"directed":{encode(graph.is_directed())},"multigraph":{encode(graph.is_multigraph())},'
+                 f'"graph":{encode(graph.graph)},"nodes":[')
+        write_items(fh, ({**data, "id": node} for node, data in graph.nodes(data=True)))
+        fh.write('],"edges":[')
+        write_items(fh, ({**data, "source": u, "target": v, "key": k}
+                         for u, v, k, data in graph.edges(keys=True, data=True)))
+        fh.write("]}")
+
+    atomic_write(path, write)
 
 
 def read_json(path: Path) -> nx.MultiDiGraph:
+    """The graph write_json wrote, as ``nx.node_link_graph(..., directed=True, multigraph=True)``
+    reads it, but built in bulk (add_nodes_from, add_edges_from): a few times faster. A file of
+    another shape is a ValueError."""
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
-    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    graph = nx.MultiDiGraph()
+    try:
+        graph.graph.update(data.get("graph", {}))
+        graph.add_nodes_from((row.pop("id"), row) for row in data["nodes"])
+        graph.add_edges_from((row.pop("source"), row.pop("target"), row.pop("key", None), row)
+                             for row in data["edges"])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not node-link JSON: {type(exc).__name__} {exc}") from None
+    return graph
 
 
 # One encoder for all values: json.dumps(ensure_ascii=False) makes a new one per call.
@@ -126,53 +156,66 @@ def _edge_data(graph: nx.MultiDiGraph):
         yield (u, v, key), {"type": key, **data}
 
 
-class _GraphMLElements:
-    """<node>/<edge> elements with one <data> child per attribute, each a copy of a template for its
-    shape (tag and attribute names): lxml copies a subtree in C, faster than Python adds children."""
+def _xml_text(value: str) -> str:
+    """Character data as lxml writes it: ``&``, ``<``, ``>`` and carriage returns escaped, and
+    what XML cannot hold refused as lxml refuses it."""
+    if not _XML_SPECIAL.search(value):  # nearly every value: one scan
+        return value
+    if _NOT_XML.search(value):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
-    def __init__(self):
-        self._templates: dict[tuple, etree._Element] = {}
 
-    def __call__(self, tag: str, data: dict, **attrib) -> etree._Element:
-        shape = (tag, tuple(data))
-        template = self._templates.get(shape)
-        if template is None:
-            template = self._templates[shape] = etree.Element(tag)
-            for name in data:
-                etree.SubElement(template, "data", {"key": str(name)})
-        element = copy.copy(template)
-        for name, value in attrib.items():
-            element.set(name, value)
-        for child, value in zip(element, data.values()):
-            child.text = _graphml_text(value)
-        return element
+def _xml_attribute(value: str) -> str:
+    """An attribute value as lxml writes it between double quotes."""
+    return _xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@functools.cache
+def _data_tag(name) -> str:
+    return f'  <data key="{_xml_attribute(str(name))}">'
+
+
+def _graphml_element(tag: str, attributes: str, data: dict) -> str:
+    """<node>/<edge> with one <data> child per attribute, as lxml's pretty_print writes them."""
+    if not data:
+        return f"<{tag} {attributes}/>\n"
+    children = "".join([f"{_data_tag(name)}{_xml_text(_graphml_text(value))}</data>\n" for name, value in data.items()])
+    return f"<{tag} {attributes}>\n{children}</{tag}>\n"
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """GraphML as ``nx.write_graphml(..., named_key_ids=True)`` writes it, streamed element by
-    element (networkx needed a copy of the graph with the values flattened first)."""
+    element as text (networkx needed a copy of the graph with the values flattened first; lxml
+    elements, one per node and edge, took twice as long)."""
     keys = _graphml_keys(graph)
-    make_element = _GraphMLElements()
 
     def write(fh):
-        with etree.xmlfile(fh, encoding="utf-8") as xml:  # UTF-8, not character references
-            xml.write_declaration()
-            namespaces = {"xmlns": GraphML.NS_GRAPHML, "xmlns:xsi": GraphML.NS_XSI,
-                          "xsi:schemaLocation": GraphML.SCHEMALOCATION}
-            with xml.element("graphml", namespaces):
-                # Last-found key first, as networkx: a reader keeps the last declaration of an id
-                # that repeats (one name with two types, or on both nodes and edges).
-                for name, attr_type, scope in reversed(keys):
-                    key = {"id": name, "for": scope, "attr.name": name, "attr.type": attr_type}
-                    xml.write(etree.Element("key", key), pretty_print=True)
-                with xml.element("graph", edgedefault="directed"):
-                    for node, data in graph.nodes.data():
-                        xml.write(make_element("node", data, id=str(node)), pretty_print=True)
-                    for (u, v, key), data in _edge_data(graph):
-                        xml.write(make_element("edge", data, source=str(u), target=str(v), id=str(key)),
-                                  pretty_print=True)
+        fh.write("<?xml version='1.0' encoding='utf-8'?>\n")
+        fh.write(f'<graphml xmlns="{GraphML.NS_GRAPHML}" xmlns:xsi="{GraphML.NS_XSI}" '
+                 f'xsi:schemaLocation="{_xml_attribute(GraphML.SCHEMALOCATION)}">')
+        # Last-found key first, as networkx: a reader keeps the last declaration of an id that
+        # repeats (one name with two types, or on both nodes and edges).
+        for name, attr_type, scope in reversed(keys):
+            name = _xml_attribute(name)
+            fh.write(f'<key id="{name}" for="{scope}" attr.name="{name}" attr.type="{attr_type}"/>\n')
+        fh.write('<graph edgedefault="directed">')
+        rows = (_graphml_element("node", f'id="{_xml_attribute(str(node))}"', data)
+                for node, data in graph.nodes.data())
+        while chunk := "".join(itertools.islice(rows, 2000)):
+            fh.write(chunk)
+        rows = (_graphml_element("edge", f'source="{_xml_attribute(str(u))}" target="{_xml_attribute(str(v))}" '
+                                         f'id="{_xml_attribute(str(key))}"', data)
+                for (u, v, key), data in _edge_data(graph))
+        while chunk := "".join(itertools.islice(rows, 2000)):
+            fh.write(chunk)
+        fh.write("</graph></graphml>")
 
-    atomic_write(path, write, binary=True)
+    atomic_write(path, write)
 
 
 def _csv_type(values) -> str:
@@ -208,18 +251,19 @@ def write_csv(graph: nx.MultiDiGraph, directory: Path) -> list[Path]:
         props = sorted({k for _, d in rows for k in d if k != "label"})
         types = {k: _csv_type(d.get(k) for _, d in rows) for k in props}
         header = [f"{schema.KEY}:ID"] + [f"{k}:{types[k]}" for k in props] + [":LABEL"]
-        body = [[node] + [_csv_value(d.get(k)) for k in props] + [label] for node, d in rows]
+        body = ([node] + [_csv_value(d.get(k)) for k in props] + [label] for node, d in rows)
         written.append(_write_table(directory / f"nodes_{label}.csv", header, body))
     for rel_type, rows in sorted(rels.items()):
         props = sorted({k for *_, d in rows for k in d})
         types = {k: _csv_type(d.get(k) for *_, d in rows) for k in props}
         header = [":START_ID"] + [f"{k}:{types[k]}" for k in props] + [":END_ID", ":TYPE"]
-        body = [[u] + [_csv_value(d.get(k)) for k in props] + [v, rel_type] for u, v, d in rows]
+        body = ([u] + [_csv_value(d.get(k)) for k in props] + [v, rel_type] for u, v, d in rows)
         written.append(_write_table(directory / f"rels_{rel_type}.csv", header, body))
     return written
 
 
-def _write_table(path: Path, header: list, body: list) -> Path:
+def _write_table(path: Path, header: list, body) -> Path:
+    """``body``: an iterable of rows, written as it is made (a table is never held whole)."""
     def write(fh):
         out = csv.writer(fh)
         out.writerow(header)
@@ -229,39 +273,12 @@ def _write_table(path: Path, header: list, body: list) -> Path:
     return path
 
 
-def write_all(graph: nx.MultiDiGraph, out_dir: Path, workers: int = 1) -> list[Path]:
-    """graph.json, graph.graphml and the CSV folder. With ``workers > 1`` (where processes fork)
-    GraphML, the slowest, is written by a child process while this one writes the rest."""
+def write_all(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
+    """graph.json, graph.graphml and the CSV folder, one after the other in this process. (A
+    forked process writing GraphML alongside saved a few seconds per thousand plans, but reading
+    the graph it copied it page by page: at 10,000 plans two gigabytes more.)"""
     out_dir = Path(out_dir)
-    graphml = out_dir / GRAPH_GRAPHML
-    child = _start_fork(write_graphml, graph, graphml) if workers > 1 else None
-    if child is None:
-        write_graphml(graph, graphml)
+    write_graphml(graph, out_dir / GRAPH_GRAPHML)
     write_json(graph, out_dir / GRAPH_JSON)
     csvs = write_csv(graph, out_dir / CSV_DIR)
-    if child is not None:
-        child.join()
-        if child.exitcode != 0:
-            code = child.exitcode if child.exitcode and child.exitcode > 0 else None
-            reason = os.strerror(code) if code else f"the writing process ended ({child.exitcode})"
-            raise OSError(code, reason, str(graphml))
-    return [out_dir / GRAPH_JSON, graphml, *csvs]
-
-
-def _exit_on_os_error(target, *args) -> None:
-    try:
-        target(*args)
-    except OSError as exc:  # a full disk: the parent says so in one line (its errno is the exit code)
-        sys.exit(exc.errno if exc.errno and 0 < exc.errno < 256 else 1)
-
-
-def _start_fork(target, *args):
-    """Run ``target(*args)`` in a forked process (it shares the graph without pickling); None
-    where there is no fork."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    process = multiprocessing.get_context("fork").Process(target=_exit_on_os_error, args=(target, *args), daemon=True)
-    process.start()
-    return process
+    return [out_dir / GRAPH_JSON, out_dir / GRAPH_GRAPHML, *csvs]

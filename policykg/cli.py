@@ -5,6 +5,7 @@ errors become ``click.ClickException`` with a short message.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import click
 
-from policykg import build as build_lib
 from policykg import runtime
-from policykg.extract.structure import has_outline
-from policykg.graph import model, writers
+from policykg.extract.readers import DEFAULT_MAX_SIZE
+from policykg.graph import writers
+
+# The commands that extract or resolve import policykg.build (and with it spaCy, a second of
+# start-up) themselves: `policykg load` and `policykg query` do without it.
 
 
 def neo4j_options(fn):
@@ -127,10 +130,10 @@ def cli():
 @click.option("--strict", is_flag=True,
               help="Any file that fails is fatal: stop before writing anything (exit 2).")
 @click.option("--max-size", "max_size_mb", type=click.FloatRange(min=0, min_open=True),
-              default=build_lib.DEFAULT_MAX_SIZE / 1e6, show_default=True, metavar="MB",
+              default=DEFAULT_MAX_SIZE / 1e6, show_default=True, metavar="MB",
               help="Skip input files larger than this many megabytes.")
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Extract in N processes and write the output files side by side (0: one per CPU). The output is the same for any N.")
+              help="Extract in N processes (0: one per CPU). The output is the same for any N.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep what extraction made of each file here and reuse it while file and extractor are "
                    "unchanged [default: OUT/.cache].")
@@ -147,6 +150,8 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, ca
     (nothing written), 130 interrupted (Ctrl-C). A file built with undecodable bytes replaced
     gets one line too, and counts as built.
     """
+    from policykg import build as build_lib
+
     files, problems = build_lib.find_inputs(paths)
     if not files and not problems:
         raise click.ClickException(f"no plan files found in {', '.join(map(str, paths))}")
@@ -167,12 +172,17 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, ca
                                        f"({_problem_counts(failed)}); nothing written")
         result = build_lib.assemble(plans, problems)
         _report_problems(result.problems[len(problems):])  # repeated plans, found when assembling
+        report = _plan_report(result, len(files), quiet)
+        # The graph holds what the writers need: the plans (texts, offsets, mentions) go, and their
+        # memory serves the writers (a third of the peak at 10,000 plans).
+        plans = result.plans = []
+        result.entities = {}
         with runtime.paused():  # millions of objects made, few freed: no collector passes over them
-            written = _write(lambda: writers.write_all(result.graph, out_dir, workers=workers or os.cpu_count() or 1),
-                             out_dir)
-    _print_summary(result, out_dir, len(written), files=len(files), quiet=quiet)
+            written = _write(lambda: writers.write_all(result.graph, out_dir), out_dir)
+    _print_summary(result, report, out_dir, len(written), len(files))
     if to_neo4j:
-        _load(result.graph, connection, quiet)
+        with runtime.paused():
+            _load(result.graph, connection, quiet)
     if _skipped(result.problems):  # a file skipped, or a repeat counted once
         sys.exit(1)
 
@@ -214,21 +224,30 @@ def _problem_counts(problems) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _print_summary(result, out_dir: Path, files_written: int, files: int | None = None, quiet: bool = False,
-                   plans_listed: int = 20) -> None:
-    s = model.summary(result.graph)
-    files = files if files is not None else len(result.plans) + len(result.problems)
-    click.echo(f"plans: {len(result.plans)}  problems: {len(result.problems)}  (files: {files})")
+def _plan_report(result, files: int, quiet: bool = False, plans_listed: int = 20) -> list[str]:
+    """The summary's lines about the plans (how many, which), made while the plans are at hand."""
+    lines = [f"plans: {len(result.plans)}  problems: {len(result.problems)}  (files: {files})"]
+    from policykg.extract.structure import has_outline
+
     no_outline = sum(1 for plan in result.plans if not has_outline(plan.structure))
     if no_outline:
-        click.echo(f"  {no_outline} without a numbered outline (their paragraphs are the units)")
+        lines.append(f"  {no_outline} without a numbered outline (their paragraphs are the units)")
     if not quiet:
         for plan in result.plans[:plans_listed]:
             m = plan.meta
-            click.echo(f"  {plan.document.name}: {m.title or '(no title)'} | {m.level or '?'} {m.region or '?'} "
-                       f"{m.year or '?'} | {len(plan.mentions)} mentions")
+            lines.append(f"  {plan.document.name}: {m.title or '(no title)'} | {m.level or '?'} {m.region or '?'} "
+                         f"{m.year or '?'} | {len(plan.mentions)} mentions")
         if len(result.plans) > plans_listed:
-            click.echo(f"  … and {len(result.plans) - plans_listed} more plans")
+            lines.append(f"  … and {len(result.plans) - plans_listed} more plans")
+    return lines
+
+
+def _print_summary(result, report: list[str], out_dir: Path, files_written: int, files: int) -> None:
+    from policykg.graph import model
+
+    s = model.summary(result.graph)
+    for line in report:
+        click.echo(line)
     labels = "  ".join(f"{k} {v}" for k, v in s["labels"].items())
     click.echo(f"nodes: {s['nodes']}  relationships: {s['relationships']}")
     click.echo(f"  {labels}")
@@ -288,16 +307,17 @@ def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
     from policykg.graph import neo4j_load
 
     path = out_dir / writers.GRAPH_JSON if out_dir.is_dir() else out_dir
-    try:
-        graph = writers.read_json(path)
-    except (OSError, ValueError, KeyError) as exc:
-        raise click.ClickException(f"{path}: not a policykg graph ({exc})") from None
-    if dry_run:
-        click.echo(json.dumps(neo4j_load.dry_run(graph, rows_per_batch), ensure_ascii=False, indent=1))
-        return
-    if wipe and not yes:
-        click.confirm(f"Delete every node in database {connection.database!r} at {connection.uri}?", abort=True)
-    _load(graph, connection, quiet, rows_per_batch, wipe=wipe)
+    with runtime.paused():  # the graph's million objects live to the end: no collector passes over them
+        try:
+            graph = writers.read_json(path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise click.ClickException(f"{path}: not a policykg graph ({exc})") from None
+        if dry_run:
+            click.echo(json.dumps(neo4j_load.dry_run(graph, rows_per_batch), ensure_ascii=False, indent=1))
+            return
+        if wipe and not yes:
+            click.confirm(f"Delete every node in database {connection.database!r} at {connection.uri}?", abort=True)
+        _load(graph, connection, quiet, rows_per_batch, wipe=wipe)
 
 
 @cli.command("extract")
@@ -305,6 +325,8 @@ def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 def extract_cmd(paths, fmt):
     """Print every entity mention: one JSON object a line (doc, text, label, canonical, start, end)."""
+    from policykg import build as build_lib
+
     result = build_lib.build(paths)
     _report_problems(result.problems)
     for plan in result.plans:
@@ -324,6 +346,7 @@ def extract_cmd(paths, fmt):
 def targets_cmd(paths, fmt):
     """Print the quantitative targets (指标) of the plans in PATHS, one row per target: plan, region,
     level, year, indicator, canonical, direction, value, unit, deadline, sentence (csv: all columns)."""
+    from policykg import build as build_lib
     from policykg import panel
 
     files = build_lib.input_files(paths)
@@ -347,6 +370,7 @@ def targets_cmd(paths, fmt):
 @click.option("--show", default=0, show_default=True, help="Also print up to N misses and false hits per label.")
 def eval(gold_dir, seeds_dir, dev_dir, show):
     """Score extraction, canonical names, metadata and cross-plan links against gold annotations."""
+    from policykg import build as build_lib
     from policykg import evaluate
 
     seeds_dir = seeds_dir or gold_dir.parent / "seeds"
@@ -451,7 +475,27 @@ def viz_cmd(out_dir, output, title, no_lexical):
 
 
 def main():
-    cli()
+    """The console script. A finished command ends the process at once, its output flushed and the
+    atexit handlers run, without the interpreter's teardown: freeing a graph's millions of
+    objects one by one took a second per thousand plans, for nothing. Under a profiler it
+    returns as usual."""
+    if sys.getprofile() is not None:  # python -m cProfile writes its figures after main returns
+        return cli()
+    try:
+        cli()
+        status = 0
+    except SystemExit as done:
+        status = done.code
+    if status is not None and not isinstance(status, int):  # sys.exit("message"), as Python prints it
+        print(status, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (… | head): nothing more to say there
+            pass
+    os._exit(status or 0)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,15 +73,6 @@ def test_writers_round_trip(seeds_build, tmp_path):
     assert {"nodes", "edges"} <= set(data)
 
 
-def test_writers_side_by_side_write_the_same_files(seeds_build, tmp_path):
-    one = writers.write_all(seeds_build.graph, tmp_path / "one")
-    two = writers.write_all(seeds_build.graph, tmp_path / "two", workers=2)
-    assert [p.relative_to(tmp_path / "one") for p in one] == [p.relative_to(tmp_path / "two") for p in two]
-    for a, b in zip(one, two):
-        assert a.read_bytes() == b.read_bytes(), a.name
-    assert not [p for p in (tmp_path / "two").rglob(".*")]  # no temporary file left behind
-
-
 def test_assemble_gives_the_cycle_collector_back_as_it_found_it(seeds_dir):
     import gc
 
@@ -106,3 +98,26 @@ def test_chinese_characters_are_counted_as_re_counts_them(text):
     from policykg.extract.gate import count_cjk
 
     assert count_cjk(text) == len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))
+
+
+def test_graph_json_is_node_link_json_written_in_pieces(seeds_build, tmp_path):
+    """write_json streams what json.dumps(node_link_data) wrote whole, byte for byte, and
+    read_json builds the graph node_link_graph built (same nodes, edges, keys, data, order)."""
+    import networkx as nx
+
+    graph = seeds_build.graph
+    path = tmp_path / writers.GRAPH_JSON
+    writers.write_json(graph, path)
+    whole = json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, separators=(",", ":"), default=str)
+    assert path.read_text(encoding="utf-8") == whole
+    again = writers.read_json(path)
+    reference = nx.node_link_graph(json.loads(whole), directed=True, multigraph=True, edges="edges")
+    assert list(again.nodes(data=True)) == list(reference.nodes(data=True))
+    assert list(again.edges(keys=True, data=True)) == list(reference.edges(keys=True, data=True))
+
+
+def test_a_file_that_is_no_node_link_json_is_a_value_error(tmp_path):
+    path = tmp_path / "graph.json"
+    path.write_text('{"nodes": [{"name": "no id"}], "edges": []}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not node-link JSON"):
+        writers.read_json(path)

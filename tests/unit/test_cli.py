@@ -63,3 +63,21 @@ def test_build_without_neo4j_needs_no_password(seeds_dir, tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path), "--neo4j"])
     assert result.exit_code != 0 and "password" in result.output
+
+
+def test_the_console_script_keeps_its_exit_statuses_and_output(tmp_path):
+    """main() ends the process without the interpreter's teardown: status and output stay as click gives them."""
+    import subprocess
+    import sys
+
+    run = "import sys; from policykg.cli import main; sys.argv[0] = 'policykg'; main()"
+
+    def policykg(*args):
+        return subprocess.run([sys.executable, "-c", run, *args], capture_output=True, text=True, timeout=120)
+
+    missing = policykg("build", str(tmp_path / "nothing.txt"), "--out", str(tmp_path / "out"))
+    assert missing.returncode == 1
+    assert "no such file" in missing.stderr and "nothing written" in missing.stderr
+    assert policykg("build", "--no-such-option").returncode == 2
+    version = policykg("--version")
+    assert version.returncode == 0 and version.stdout.startswith("policykg, version")

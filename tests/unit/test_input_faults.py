@@ -463,8 +463,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_old_files_whole(tmp_path, monkey
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    # GraphML is written by a forked child with 2 workers; the patched function goes with the fork.
-    monkeypatch.setattr(writers._GraphMLElements, "__call__", disk_full)
+    monkeypatch.setattr(writers, "_graphml_element", disk_full)
     write_txt(tmp_path / "plan.txt", "\n".join(plan_lines(2030)))
     result, output = run_build(tmp_path / "plan.txt", "--out", out, "--workers", workers)
     assert result.exit_code == 1
