@@ -59,22 +59,24 @@ def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
     plans they were two gigabytes)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
-    def write_items(fh, rows) -> None:
-        separator = ""
-        while chunk := list(itertools.islice(rows, 2000)):
-            fh.write(separator + ",".join(map(encode, chunk)))
-            separator = ","
-
     def write(fh):
         fh.write(f'{{"directed":{encode(graph.is_directed())},"multigraph":{encode(graph.is_multigraph())},'
                  f'"graph":{encode(graph.graph)},"nodes":[')
-        write_items(fh, ({**data, "id": node} for node, data in graph.nodes(data=True)))
+        _write_joined(fh, map(encode, ({**data, "id": node} for node, data in graph.nodes(data=True))), ",")
         fh.write('],"edges":[')
-        write_items(fh, ({**data, "source": u, "target": v, "key": k}
-                         for u, v, k, data in graph.edges(keys=True, data=True)))
+        _write_joined(fh, map(encode, ({**data, "source": u, "target": v, "key": k}
+                                       for u, v, k, data in graph.edges(keys=True, data=True))), ",")
         fh.write("]}")
 
     atomic_write(path, write)
+
+
+def _write_joined(fh, pieces, separator: str = "") -> None:
+    """``fh.write(separator.join(pieces))``, a few thousand pieces at a time: the whole text is never held."""
+    between = ""
+    while chunk := list(itertools.islice(pieces, 2000)):
+        fh.write(between + separator.join(chunk))
+        between = separator
 
 
 def read_json(path: Path) -> nx.MultiDiGraph:
@@ -204,15 +206,12 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
             name = _xml_attribute(name)
             fh.write(f'<key id="{name}" for="{scope}" attr.name="{name}" attr.type="{attr_type}"/>\n')
         fh.write('<graph edgedefault="directed">')
-        rows = (_graphml_element("node", f'id="{_xml_attribute(str(node))}"', data)
-                for node, data in graph.nodes.data())
-        while chunk := "".join(itertools.islice(rows, 2000)):
-            fh.write(chunk)
-        rows = (_graphml_element("edge", f'source="{_xml_attribute(str(u))}" target="{_xml_attribute(str(v))}" '
-                                         f'id="{_xml_attribute(str(key))}"', data)
-                for (u, v, key), data in _edge_data(graph))
-        while chunk := "".join(itertools.islice(rows, 2000)):
-            fh.write(chunk)
+        _write_joined(fh, (_graphml_element("node", f'id="{_xml_attribute(str(node))}"', data)
+                           for node, data in graph.nodes.data()))
+        _write_joined(fh, (_graphml_element("edge", f'source="{_xml_attribute(str(u))}" '
+                                                    f'target="{_xml_attribute(str(v))}" id="{_xml_attribute(str(key))}"',
+                                            data)
+                           for (u, v, key), data in _edge_data(graph)))
         fh.write("</graph></graphml>")
 
     atomic_write(path, write)

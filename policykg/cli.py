@@ -226,9 +226,9 @@ def _problem_counts(problems) -> str:
 
 def _plan_report(result, files: int, quiet: bool = False, plans_listed: int = 20) -> list[str]:
     """The summary's lines about the plans (how many, which), made while the plans are at hand."""
-    lines = [f"plans: {len(result.plans)}  problems: {len(result.problems)}  (files: {files})"]
     from policykg.extract.structure import has_outline
 
+    lines = [f"plans: {len(result.plans)}  problems: {len(result.problems)}  (files: {files})"]
     no_outline = sum(1 for plan in result.plans if not has_outline(plan.structure))
     if no_outline:
         lines.append(f"  {no_outline} without a numbered outline (their paragraphs are the units)")
