@@ -150,6 +150,9 @@ class ExtractedPlan:
     structure: Structure
     mentions: list[Mention]
     targets: list[Target] = field(default_factory=list)
+    # Each mention's (canonical name, rule) given this plan alone, once resolution's per-plan
+    # part (``resolver.name_plan``) has run where the plan was extracted; None until then.
+    names: list[tuple[str, str]] | None = None
 
     def norm_span(self, m: Mention) -> tuple[int, int]:
         """A mention's offsets in the normalised text."""

@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 import networkx as nx
 
@@ -103,18 +104,30 @@ def _initiatives(graph: nx.MultiDiGraph, pid: str) -> set[str]:
 def add_alignment(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None:
     """A plan aligns with the plans of the jurisdictions above it, through shared initiatives."""
     metas = {plan_id(p): p.meta for p in plans}
+    position = {pid: i for i, pid in enumerate(metas)}
+    by_region = defaultdict(list)  # the plans of each jurisdiction: a plan meets only those above it
+    for pid, meta in metas.items():
+        by_region[meta.region].append(pid)
+    initiatives: dict[str, set[str]] = {}
+
+    def initiatives_of(pid: str) -> set[str]:  # each plan's computed once, not once per pair
+        if pid not in initiatives:
+            initiatives[pid] = _initiatives(graph, pid)
+        return initiatives[pid]
+
     for lower, meta in metas.items():
         above = {meta.parent_region, meta.province, schema.COUNTRY if meta.level != "national" else None} - {None, meta.region}
-        mine = _initiatives(graph, lower)
-        for higher, other in metas.items():
-            if higher == lower or other.region not in above:
-                continue
-            theirs = _initiatives(graph, higher)
+        highers = sorted((pid for region in above for pid in by_region.get(region, ())), key=position.__getitem__)
+        if not highers:
+            continue
+        mine = initiatives_of(lower)
+        done = {v for _, v, k in graph.out_edges(lower, keys=True) if k == schema.IMPLEMENTS}
+        for higher in highers:
+            theirs = initiatives_of(higher)
             common = mine & theirs
             shared = sorted(graph.nodes[n]["name"] for n in common)
             if shared:
                 score = round(len(shared) / max(1, min(len(mine), len(theirs))), 3)
-                done = {v for _, v, k in graph.out_edges(lower, keys=True) if k == schema.IMPLEMENTS}
                 implemented = sorted(graph.nodes[n]["name"] for n in common & done)
                 graph.add_edge(lower, higher, key=schema.ALIGNS_WITH, shared=shared, score=score,
                                implemented=implemented)

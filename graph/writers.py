@@ -170,11 +170,14 @@ def _xml_text(value: str) -> str:
 
 def _xml_attribute(value: str) -> str:
     """An attribute value as lxml writes it between double quotes."""
+    if not _ATTRIBUTE_SPECIAL.search(value):
+        return value
     return _xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\x00-\x1f\ufffe\uffff]')  # and what _xml_attribute escapes (tab, newlines)
 
 
 @functools.cache
@@ -182,12 +185,21 @@ def _data_tag(name) -> str:
     return f'  <data key="{_xml_attribute(str(name))}">'
 
 
-def _graphml_element(tag: str, attributes: str, data: dict) -> str:
-    """<node>/<edge> with one <data> child per attribute, as lxml's pretty_print writes them."""
-    if not data:
-        return f"<{tag} {attributes}/>\n"
-    children = "".join([f"{_data_tag(name)}{_xml_text(_graphml_text(value))}</data>\n" for name, value in data.items()])
-    return f"<{tag} {attributes}>\n{children}</{tag}>\n"
+@functools.cache
+def _element_template(tag: str, names: tuple) -> str:
+    """<node>/<edge> with one <data> child per attribute, as lxml's pretty_print writes them, as a
+    ``str.format`` template: the element's attributes, then the values."""
+    if not names:
+        return f"<{tag} {{}}/>\n"
+    children = "".join(_data_tag(name).replace("{", "{{").replace("}", "}}") + "{}</data>\n" for name in names)
+    return f"<{tag} {{}}>\n{children}</{tag}>\n"
+
+
+def _graphml_element(tag: str, attributes: str, names: tuple, values) -> str:
+    values = [value if type(value) is str else _graphml_text(value) for value in values]
+    if _XML_SPECIAL.search(" ".join(values)):  # one scan of all values; escaping is rare
+        values = list(map(_xml_text, values))
+    return _element_template(tag, names).format(attributes, *values)
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
@@ -206,12 +218,13 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
             name = _xml_attribute(name)
             fh.write(f'<key id="{name}" for="{scope}" attr.name="{name}" attr.type="{attr_type}"/>\n')
         fh.write('<graph edgedefault="directed">')
-        _write_joined(fh, (_graphml_element("node", f'id="{_xml_attribute(str(node))}"', data)
+        _write_joined(fh, (_graphml_element("node", f'id="{_xml_attribute(str(node))}"', tuple(data), data.values())
                            for node, data in graph.nodes.data()))
+        # An edge's multigraph key is also its ``type`` attribute (_edge_data), first.
         _write_joined(fh, (_graphml_element("edge", f'source="{_xml_attribute(str(u))}" '
                                                     f'target="{_xml_attribute(str(v))}" id="{_xml_attribute(str(key))}"',
-                                            data)
-                           for (u, v, key), data in _edge_data(graph)))
+                                            ("type", *data), (key, *data.values()))
+                           for u, v, key, data in graph.edges(keys=True, data=True)))
         fh.write("</graph></graphml>")
 
     atomic_write(path, write)

@@ -29,7 +29,7 @@ from policykg.extract.pipeline import build_nlp, extract
 from policykg.extract.readers import DEFAULT_MAX_SIZE, SUFFIXES, UnreadableFile, read_document
 from policykg.graph.links import link
 from policykg.graph.model import build_graph, distinct_plans
-from policykg.resolve.resolver import resolve
+from policykg.resolve.resolver import name_plan, resolve
 
 __all__ = ["Problem", "BuildResult", "input_files", "find_inputs", "extract_file", "extract_files", "assemble", "build",
            "SUFFIXES", "DEFAULT_MAX_SIZE"]
@@ -118,10 +118,14 @@ def _reason(exc: OSError) -> str:
 
 
 def extract_file(path: Path, max_size: int | None = DEFAULT_MAX_SIZE, require_plan: bool = True) -> ExtractedPlan:
+    """One file → its plan, with the names its mentions have given the plan alone (resolution's
+    per-plan part, which so runs in the worker and is cached with the plan)."""
     document = read_document(path, max_size=max_size)
     if require_plan:
         check_text(document)
-    return extract(document)
+    plan = extract(document)
+    plan.names = name_plan(plan)
+    return plan
 
 
 def _try_extract(path: Path, max_size: int | None, require_plan: bool) -> ExtractedPlan | Problem:

@@ -1,11 +1,12 @@
 """What extraction made of each input file, kept between builds (``policykg build --cache DIR``).
 
-An entry is one pickled ``ExtractedPlan``, named by a hash of the file's bytes (and its suffix,
-which picks the reader), in a folder named by ``extractor_version()``: a hash of the extract
-stage's code and data files, of ``build.extract_file``'s module, and of the versions of the
-libraries that read and normalise text. Any change to a rule, a data file or the code lands in
-a new folder (the old ones are removed), so a cached plan is always what extraction would make
-of the file now; resolution and linking, which are corpus-wide, always run.
+An entry is one pickled ``ExtractedPlan`` with its mentions' per-plan names (``resolver.name_plan``),
+named by a hash of the file's bytes (and its suffix, which picks the reader), in a folder named
+by ``extractor_version()``: a hash of the extract and resolve stages' code and data files, of
+``build.extract_file``'s module, and of the versions of the libraries that read and normalise
+text. Any change to a rule, a data file or the code lands in a new folder (the old ones are
+removed), so a cached plan is always what extraction would make of the file now; what the
+corpus decides (resolution across plans, linking) always runs.
 
 Entries are written to a temporary file and renamed into place, so a reader sees a whole entry
 or none. An entry that cannot be read back (a truncated or foreign file) counts as a miss: the
@@ -27,7 +28,7 @@ from pathlib import Path
 from policykg.extract.document import ExtractedPlan
 from policykg.graph.writers import atomic_write
 
-FORMAT = "1"  # bump when the entry layout changes
+FORMAT = "2"  # bump when the entry layout changes
 # Libraries whose behaviour is part of what extraction makes of a file.
 _LIBRARIES = ("spacy", "opencc", "jionlp", "charset-normalizer", "trafilatura", "lxml", "python-docx", "pypdf",
               "numpy", "pyyaml")
@@ -39,22 +40,26 @@ def extractor_version() -> str:
     """A hash of everything extraction's output depends on but the input: computed once per process."""
     import policykg.build
     import policykg.extract
+    import policykg.resolve
 
-    return version_of(Path(policykg.extract.__file__).parent, Path(policykg.build.__file__))
+    return version_of(Path(policykg.extract.__file__).parent, Path(policykg.build.__file__),
+                      Path(policykg.resolve.__file__).parent)
 
 
-def version_of(stage: Path, *modules: Path) -> str:
-    """The hash of a stage folder's files (code and data), more modules, and the libraries."""
+def version_of(*paths: Path) -> str:
+    """The hash of the files (code and data) of these folders and modules, and of the libraries."""
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version_info[:2]}\0".encode())
     for name in _LIBRARIES:
         try:
             digest.update(f"{name}={metadata.version(name)}\0".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=-\0".encode())
-    files = [p for p in stage.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-    for path in sorted(files) + list(modules):
-        digest.update(path.relative_to(stage).as_posix().encode() if path.is_relative_to(stage) else path.name.encode())
-        digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for top in paths:
+        files = sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.suffix != ".pyc") if top.is_dir() else [top]
+        for path in files:
+            digest.update(path.relative_to(top.parent).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
 
 

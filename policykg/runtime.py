@@ -75,13 +75,13 @@ def _reduce_structure(s: Structure):
 
 
 def _extracted_plan(document: Document, meta: PlanMeta, structure: Structure, mentions: tuple,
-                    targets: tuple) -> ExtractedPlan:
-    return ExtractedPlan(document, meta, structure, _rows(Mention, mentions), _rows(Target, targets))
+                    targets: tuple, names: list | None) -> ExtractedPlan:
+    return ExtractedPlan(document, meta, structure, _rows(Mention, mentions), _rows(Target, targets), names)
 
 
 def _reduce_plan(plan: ExtractedPlan):
     return _extracted_plan, (plan.document, plan.meta, plan.structure, _columns(plan.mentions),
-                             _columns(plan.targets))
+                             _columns(plan.targets), plan.names)
 
 
 _FIELD_VALUES = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Section, Mention, Target)}

@@ -48,27 +48,36 @@ IN_PLAN_PASSES = (in_plan.own_prefix, in_plan.shared_head, in_plan.issuers, in_p
 ACROSS_PLAN_PASSES = (across_plans.variants, across_plans.edition_by_year)
 
 
+def name_plan(plan: ExtractedPlan) -> list[tuple[str, str]]:
+    """Every mention's canonical name and rule given its own plan (``canonical`` and the
+    in-plan passes), in the order of ``plan.mentions``. Nothing here depends on the other plans,
+    so a build runs it where the plan is extracted and keeps it in the cache with the plan
+    (``ExtractedPlan.names``)."""
+    where = Jurisdiction.of(plan.meta)
+    mine: Named = [(mention, *_name(mention, where)) for mention in plan.mentions]
+    for plan_pass in IN_PLAN_PASSES:
+        mine = plan_pass(plan, where, mine)
+    return [(name, rule) for _, name, rule in mine]
+
+
 def resolve(plans: list[ExtractedPlan]) -> dict[str, Entity]:
     """Give every mention its canonical name and entity id; return the entities by id."""
     named: Named = []
     for plan in plans:
-        where = Jurisdiction.of(plan.meta)
-        mine: Named = []
-        for mention in plan.mentions:
-            if mention.label == "Plan":
-                name, rule = plan_title(mention.norm, where), "plan-title"
-            else:
-                name, rule = canonical(mention.label, mention.norm, where)
-            mine.append((mention, name, rule))
-        for plan_pass in IN_PLAN_PASSES:
-            mine = plan_pass(plan, where, mine)
-        named.extend(mine)
+        names = plan.names if plan.names is not None else name_plan(plan)
+        named.extend((mention, name, rule) for mention, (name, rule) in zip(plan.mentions, names, strict=True))
     for corpus_pass in ACROSS_PLAN_PASSES:
         named = corpus_pass(named, plans)
     entities: dict[str, Entity] = {}
     for mention, name, rule in named:
         _attach(mention, name, rule, entities)
     return entities
+
+
+def _name(mention: Mention, where: Jurisdiction) -> tuple[str, str]:
+    if mention.label == "Plan":
+        return plan_title(mention.norm, where), "plan-title"
+    return canonical(mention.label, mention.norm, where)
 
 
 def _attach(mention: Mention, name: str, rule: str, entities: dict[str, Entity]) -> Entity:
@@ -86,8 +95,4 @@ def _attach(mention: Mention, name: str, rule: str, entities: dict[str, Entity])
 
 def resolve_mention(mention: Mention, where: Jurisdiction, entities: dict[str, Entity]) -> Entity:
     """One mention on its own (no per-plan or corpus rules)."""
-    if mention.label == "Plan":
-        name, rule = plan_title(mention.norm, where), "plan-title"
-    else:
-        name, rule = canonical(mention.label, mention.norm, where)
-    return _attach(mention, name, rule, entities)
+    return _attach(mention, *_name(mention, where), entities)

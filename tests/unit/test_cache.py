@@ -141,16 +141,22 @@ def test_another_extractor_version_extracts_everything_again(inputs, tmp_path, m
 
 
 def test_extractor_version_follows_code_and_data(tmp_path):
+    """Of extraction and of resolution's per-plan part, which the cache keeps too (ExtractedPlan.names)."""
     import policykg.extract
+    import policykg.resolve
 
-    stage = tmp_path / "extract"
+    stage, resolve = tmp_path / "extract", tmp_path / "resolve"
     shutil.copytree(Path(policykg.extract.__file__).parent, stage, ignore=shutil.ignore_patterns("__pycache__"))
-    before = cache_lib.version_of(stage)
-    assert cache_lib.version_of(stage) == before
+    shutil.copytree(Path(policykg.resolve.__file__).parent, resolve, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache_lib.version_of(stage, resolve)
+    assert cache_lib.version_of(stage, resolve) == before
     lexicon = stage / "data" / "lexicon.yml"
     lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# a changed rule\n", encoding="utf-8")
-    after_data = cache_lib.version_of(stage)
+    after_data = cache_lib.version_of(stage, resolve)
     (stage / "pipeline.py").write_text((stage / "pipeline.py").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    after_code = cache_lib.version_of(stage)
-    assert len({before, after_data, after_code}) == 3
+    after_code = cache_lib.version_of(stage, resolve)
+    aliases = resolve / "data" / "aliases.yml"
+    aliases.write_text(aliases.read_text(encoding="utf-8") + "\n# a changed synonym\n", encoding="utf-8")
+    after_alias = cache_lib.version_of(stage, resolve)
+    assert len({before, after_data, after_code, after_alias}) == 4
     assert cache_lib.extractor_version() == cache_lib.extractor_version()

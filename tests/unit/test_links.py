@@ -131,3 +131,51 @@ def test_national_and_district_plans_linked_through_healthy_china(tmp_path):
     part_of = _edges(g, schema.PART_OF)
     assert ("Region:西宁市城东区", "Region:西宁市") in part_of and ("Region:青海省", country) in part_of
     assert g.nodes[country]["level"] == schema.COUNTRY_LEVEL
+
+
+def _pairwise_alignments(graph, plans):
+    """ALIGNS_WITH as defined: every ordered pair of plans where the second's region is above the
+    first's and the two mention an initiative in common (the reference add_alignment must equal)."""
+    def initiatives(pid):
+        return {v for _, v, k in graph.out_edges(pid, keys=True)
+                if k == schema.MENTIONS and graph.nodes[v]["label"] in schema.INITIATIVE_LABELS}
+    found = []
+    for lower in plans:
+        m = lower.meta
+        above = {m.parent_region, m.province, schema.COUNTRY if m.level != "national" else None} - {None, m.region}
+        for higher in plans:
+            if higher is not lower and higher.meta.region in above:
+                common = initiatives(model.plan_id(lower)) & initiatives(model.plan_id(higher))
+                if common:
+                    found.append((model.plan_id(lower), model.plan_id(higher), sorted(graph.nodes[n]["name"] for n in common)))
+    return found
+
+
+def test_alignment_meets_each_plan_only_with_those_above_it_in_plan_order():
+    """Many plans of a few jurisdictions: the plans are met through their regions, not pair by pair,
+    and the relationships come out as the pairwise definition has them, in its order."""
+    from array import array
+
+    import networkx as nx
+
+    from policykg.extract.document import Document, ExtractedPlan, PlanMeta, Structure
+    from policykg.graph.links import add_alignment
+
+    levels = [("national", None, None, None), ("province", "浙江省", None, "浙江省"),
+              ("municipality", "杭州市", "浙江省", "浙江省"), ("district", "西湖区", "杭州市", "浙江省"),
+              ("district", "上城区", "杭州市", "浙江省"), ("municipality", "宁波市", "浙江省", "浙江省")]
+    graph, plans = nx.MultiDiGraph(), []
+    for i in range(24):
+        level, region, parent, province = levels[(i * 5) % len(levels)]
+        meta = PlanMeta(title=f"工作要点{i}", issuer=f"机关{i}", level=level, region=region,
+                        parent_region=parent, province=province, year=2020 + i % 4)
+        plans.append(ExtractedPlan(Document(f"{i}.txt", "", "", array("i", [0])), meta, Structure(), []))
+        pid = model.plan_id(plans[-1])
+        graph.add_node(pid, label=schema.PLAN)
+        for name in [f"行动{i % 3}", f"工程{i % 5}"] + (["健康浙江行动"] if i % 7 else []):
+            graph.add_node(f"Program:{name}", label="Program", name=name)
+            graph.add_edge(pid, f"Program:{name}", key=schema.MENTIONS)
+    add_alignment(graph, plans)
+    got = [(u, v, d["shared"]) for u, v, k, d in graph.edges(keys=True, data=True) if k == schema.ALIGNS_WITH]
+    assert got == _pairwise_alignments(graph, plans)
+    assert len(got) > 20
