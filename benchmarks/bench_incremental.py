@@ -210,6 +210,7 @@ def scale(args) -> int:
               f"peak memory {usage['peak_total_mb']:.0f} MB (all its processes, PSS), {usage['peak_rss_mb']:.0f} MB "
               f"(largest process, RSS); {nodes} nodes + {rels} relationships; load average {load0:.1f} → "
               f"{os.getloadavg()[0]:.1f}", flush=True)
+    shutil.rmtree(base / "server", ignore_errors=True)  # a server of an earlier run has another password
     server = DevServer(base / "server", password="bench-" + secrets.token_hex(8), heap=args.heap,
                        lib_dir=fetch_jars())
     server.start()  # creates the databases; the import replaces neo4j's

@@ -1,6 +1,7 @@
 """What a load needs to send: the parts of the graph that differ from what the database holds.
 
-Every node a load writes on its own carries ``loaded_hash``, a hash of what was written for it:
+Every node a load writes on its own carries ``loaded_hash``, a hash of what was written for it
+(of the JSON texts of its records, as graph.json has them):
 
 * a Plan: its subgraph, i.e. its own properties, its parts and tasks with theirs, and every
   relationship going out of them (HAS_PART, HAS_TASK, MENTIONS with the evidence, COVERS,
@@ -14,13 +15,12 @@ A load reads the hashes of the graph's nodes from the database and sends a plan 
 subgraph hash differs (or it is not there), its alignments when its links hash differs, and a
 shared node with its relationships when its hash differs. A hash is written in the transaction
 that writes the last of what it covers, so an interrupted load leaves an old hash (or none) and
-the next load sends that part again. A database loaded by an earlier version has no hashes:
-everything is sent, as before.
+the next load sends that part again. A database loaded by an earlier version has no hashes, or
+hashes of another kind: everything is sent once, as before.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -28,6 +28,7 @@ import networkx as nx
 from neo4j import ManagedTransaction
 
 from policykg.graph import cypher_files, schema
+from policykg.graph.writers import encode_json
 
 HASH = "loaded_hash"
 LINKS_HASH = "links_hash"
@@ -35,29 +36,35 @@ HASH_PROPERTIES = (HASH, LINKS_HASH)  # written by the loader, not part of the g
 LINKS = schema.ALIGNS_WITH  # the plan-to-plan relationships hashed apart from a plan's subgraph
 
 
-def _digest(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=sorted)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+def _digest(records: list) -> str:
+    """Of a unit's records as graph.json holds them (writers.encode_json), encoded in one call."""
+    return hashlib.sha256(encode_json(records)).hexdigest()[:32]
 
 
-def _clean(data: dict) -> dict:
-    return {k: v for k, v in data.items() if v is not None and v != ""}
+def _node_record(graph: nx.MultiDiGraph, node: str) -> dict:
+    return {**graph.nodes[node], "id": node}
+
+
+def _edge_record(u: str, v: str, key: str, data: dict) -> dict:
+    return {**data, "source": u, "target": v, "key": key}
 
 
 def plan_hashes(graph: nx.MultiDiGraph, plan: str, nodes: list[str], edges: list[tuple]) -> tuple[str, str]:
-    """(subgraph hash, links hash) of a plan: ``nodes`` its own nodes, ``edges`` their outgoing relationships."""
-    own = [(n, _clean(graph.nodes[n])) for n in nodes]
-    rels = sorted((u, k, v, _clean(d)) for u, v, k, d in edges if k != LINKS)
-    links = sorted((v, _clean(d)) for u, v, k, d in edges if k == LINKS and u == plan)
-    return _digest([own, rels]), _digest(links)
+    """(subgraph hash, links hash) of a plan: ``nodes`` its own nodes, ``edges`` their outgoing
+    relationships (u, v, key, data), in a build's order (a build makes the same graph in the same order)."""
+    own = [_node_record(graph, n) for n in nodes]
+    own.extend(_edge_record(u, v, k, d) for u, v, k, d in edges if k != LINKS)
+    links = sorted((_edge_record(u, v, k, d) for u, v, k, d in edges if k == LINKS and u == plan),
+                   key=lambda record: record["target"])
+    return _digest(own), _digest(links)
 
 
 def shared_hash(graph: nx.MultiDiGraph, node: str) -> str:
-    data = graph.nodes[node]
-    out = sorted((k, v, _clean(d)) for _, v, k, d in graph.out_edges(node, keys=True, data=True))
-    members = (sorted(u for u, _, k in graph.in_edges(node, keys=True) if k == schema.PART_OF)
-               if data.get("level") == schema.GROUPING_LEVEL else [])
-    return _digest([_clean(data), out, members])
+    records: list = [_node_record(graph, node)]
+    records.extend(_edge_record(u, v, k, d) for u, v, k, d in graph.out_edges(node, keys=True, data=True))
+    if graph.nodes[node].get("level") == schema.GROUPING_LEVEL:
+        records.append(sorted(u for u, _, k in graph.in_edges(node, keys=True) if k == schema.PART_OF))
+    return _digest(records)
 
 
 @dataclass(slots=True)

@@ -171,15 +171,17 @@ def _plan_parts(graph: nx.MultiDiGraph) -> dict[str, PlanPart]:
     for node, data in graph.nodes(data=True):
         if data["label"] == schema.PLAN:
             parts.setdefault(node, PlanPart(node, [], []))
+    owners: dict[str, PlanPart] = {}  # every node of a plan → its part, in the graph's order
     for node, data in graph.nodes(data=True):
         owner = _owner(graph, node)
         if owner is None:
             continue
         if owner not in parts:  # a part or task whose Plan is missing from the model
             raise LoadError(f"{data['label']} {node!r} belongs to plan {owner!r}, which the graph does not have")
-        part = parts[owner]
-        part.nodes.append(node)
-        part.edges.extend(graph.out_edges(node, keys=True, data=True))
+        owners[node] = parts[owner]
+        parts[owner].nodes.append(node)
+    for edge in graph.out_edges(owners, keys=True, data=True):  # one pass, node by node
+        owners[edge[0]].edges.append(edge)
     for part in parts.values():
         part.nodes.sort(key=lambda n: (n != part.plan, n))
     return parts
@@ -228,9 +230,10 @@ def shared_nodes(graph: nx.MultiDiGraph) -> list[str]:
     return sorted(n for n, d in graph.nodes(data=True) if d["label"] not in _PLAN_OWNED)
 
 
-def global_edges(graph: nx.MultiDiGraph):
-    """Relationships between shared nodes: region hierarchy, branches, editions."""
-    return [e for e in graph.edges(keys=True, data=True) if graph.nodes[e[0]]["label"] not in _PLAN_OWNED]
+def global_edges(graph: nx.MultiDiGraph, sources=None):
+    """Relationships between shared nodes (region hierarchy, branches, editions): those going out
+    of ``sources``, or of every shared node."""
+    return list(graph.out_edges(shared_nodes(graph) if sources is None else sources, keys=True, data=True))
 
 
 def _derived_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
@@ -406,8 +409,7 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
                                                              _write_rels))
                     phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
                     lock.check()  # the clean-up below deletes what no plan supports: only under the lock
-                    sources = set(changed_shared)
-                    for chunk in _chunks([e for e in global_edges(graph) if e[0] in sources], rows_per_batch):
+                    for chunk in _chunks(global_edges(graph, changed_shared), rows_per_batch):
                         _commit(stats, session.execute_write(_write_shared, {}, _rel_rows(graph, chunk)))
                     for chunk in _chunks(changed_shared, rows_per_batch):
                         _commit(stats, session.execute_write(_prune_derived, _derived_rows(graph, chunk),
