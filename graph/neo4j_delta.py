@@ -1,7 +1,7 @@
 """What a load needs to send: the parts of the graph that differ from what the database holds.
 
 Every node a load writes on its own carries ``loaded_hash``, a hash of what was written for it
-(of the JSON texts of its records, as graph.json has them):
+(of its records as graph.json has them, keys sorted):
 
 * a Plan: its subgraph, i.e. its own properties, its parts and tasks with theirs, and every
   relationship going out of them (HAS_PART, HAS_TASK, MENTIONS with the evidence, COVERS,
@@ -25,10 +25,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
+import orjson
 from neo4j import ManagedTransaction
 
 from policykg.graph import cypher_files, schema
-from policykg.graph.writers import encode_json
 
 HASH = "loaded_hash"
 LINKS_HASH = "links_hash"
@@ -37,8 +37,9 @@ LINKS = schema.ALIGNS_WITH  # the plan-to-plan relationships hashed apart from a
 
 
 def _digest(records: list) -> str:
-    """Of a unit's records as graph.json holds them (writers.encode_json), encoded in one call."""
-    return hashlib.sha256(encode_json(records)).hexdigest()[:32]
+    """Of a unit's records as graph.json holds them, but with their keys sorted (a node's first
+    years are set in the order its plans come in), encoded in one orjson call."""
+    return hashlib.sha256(orjson.dumps(records, default=str, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
 
 
 def _node_record(graph: nx.MultiDiGraph, node: str) -> dict:
@@ -49,19 +50,23 @@ def _edge_record(u: str, v: str, key: str, data: dict) -> dict:
     return {**data, "source": u, "target": v, "key": key}
 
 
+def _edges(edges) -> list[dict]:
+    """Relationship records in one order whatever order the graph has them in (one relationship
+    per source, type and target)."""
+    return [_edge_record(u, v, k, d) for u, v, k, d in sorted(edges, key=lambda e: (e[0], e[2], e[1]))]
+
+
 def plan_hashes(graph: nx.MultiDiGraph, plan: str, nodes: list[str], edges: list[tuple]) -> tuple[str, str]:
     """(subgraph hash, links hash) of a plan: ``nodes`` its own nodes, ``edges`` their outgoing
-    relationships (u, v, key, data), in a build's order (a build makes the same graph in the same order)."""
-    own = [_node_record(graph, n) for n in nodes]
-    own.extend(_edge_record(u, v, k, d) for u, v, k, d in edges if k != LINKS)
-    links = sorted((_edge_record(u, v, k, d) for u, v, k, d in edges if k == LINKS and u == plan),
-                   key=lambda record: record["target"])
-    return _digest(own), _digest(links)
+    relationships (u, v, key, data)."""
+    own = [_node_record(graph, n) for n in sorted(nodes)]
+    own.extend(_edges(e for e in edges if e[2] != LINKS))
+    return _digest(own), _digest(_edges(e for e in edges if e[2] == LINKS and e[0] == plan))
 
 
 def shared_hash(graph: nx.MultiDiGraph, node: str) -> str:
     records: list = [_node_record(graph, node)]
-    records.extend(_edge_record(u, v, k, d) for u, v, k, d in graph.out_edges(node, keys=True, data=True))
+    records.extend(_edges(graph.out_edges(node, keys=True, data=True)))
     if graph.nodes[node].get("level") == schema.GROUPING_LEVEL:
         records.append(sorted(u for u, _, k in graph.in_edges(node, keys=True) if k == schema.PART_OF))
     return _digest(records)
