@@ -37,7 +37,8 @@ _VERSION_DIR = re.compile(r"[0-9a-f]{16}")
 
 @cache
 def extractor_version() -> str:
-    """A hash of everything extraction's output depends on but the input: computed once per process."""
+    """A hash of everything a cache entry depends on but the input (extraction and the per-plan
+    names): computed once per process."""
     import policykg.build
     import policykg.extract
     import policykg.resolve
