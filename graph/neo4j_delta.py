@@ -29,6 +29,7 @@ import orjson
 from neo4j import ManagedTransaction
 
 from policykg.graph import cypher_files, schema
+from policykg.graph.writers import edge_record, node_record
 
 HASH = "loaded_hash"
 LINKS_HASH = "links_hash"
@@ -42,30 +43,22 @@ def _digest(records: list) -> str:
     return hashlib.sha256(orjson.dumps(records, default=str, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
 
 
-def _node_record(graph: nx.MultiDiGraph, node: str) -> dict:
-    return {**graph.nodes[node], "id": node}
-
-
-def _edge_record(u: str, v: str, key: str, data: dict) -> dict:
-    return {**data, "source": u, "target": v, "key": key}
-
-
 def _edges(edges) -> list[dict]:
     """Relationship records in one order whatever order the graph has them in (one relationship
     per source, type and target)."""
-    return [_edge_record(u, v, k, d) for u, v, k, d in sorted(edges, key=lambda e: (e[0], e[2], e[1]))]
+    return [edge_record(u, v, k, d) for u, v, k, d in sorted(edges, key=lambda e: (e[0], e[2], e[1]))]
 
 
 def plan_hashes(graph: nx.MultiDiGraph, plan: str, nodes: list[str], edges: list[tuple]) -> tuple[str, str]:
     """(subgraph hash, links hash) of a plan: ``nodes`` its own nodes, ``edges`` their outgoing
     relationships (u, v, key, data)."""
-    own = [_node_record(graph, n) for n in sorted(nodes)]
+    own = [node_record(n, graph.nodes[n]) for n in sorted(nodes)]
     own.extend(_edges(e for e in edges if e[2] != LINKS))
     return _digest(own), _digest(_edges(e for e in edges if e[2] == LINKS and e[0] == plan))
 
 
 def shared_hash(graph: nx.MultiDiGraph, node: str) -> str:
-    records: list = [_node_record(graph, node)]
+    records: list = [node_record(node, graph.nodes[node])]
     records.extend(_edges(graph.out_edges(node, keys=True, data=True)))
     if graph.nodes[node].get("level") == schema.GROUPING_LEVEL:
         records.append(sorted(u for u, _, k in graph.in_edges(node, keys=True) if k == schema.PART_OF))

@@ -60,13 +60,22 @@ def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
     def write(fh):
         fh.write(b'{"directed":%b,"multigraph":%b,"graph":%b,"nodes":[' % (
             encode_json(graph.is_directed()), encode_json(graph.is_multigraph()), encode_json(graph.graph)))
-        _write_records(fh, ({**data, "id": node} for node, data in graph.nodes(data=True)))
+        _write_records(fh, (node_record(node, data) for node, data in graph.nodes(data=True)))
         fh.write(b'],"edges":[')
-        _write_records(fh, ({**data, "source": u, "target": v, "key": k}
-                            for u, v, k, data in graph.edges(keys=True, data=True)))
+        _write_records(fh, (edge_record(u, v, k, data) for u, v, k, data in graph.edges(keys=True, data=True)))
         fh.write(b"]}")
 
     atomic_write(path, write, binary=True)
+
+
+def node_record(node: str, data: dict) -> dict:
+    """A node as graph.json holds it (the load hashes these too: neo4j_delta)."""
+    return {**data, "id": node}
+
+
+def edge_record(u: str, v: str, key: str, data: dict) -> dict:
+    """A relationship as graph.json holds it."""
+    return {**data, "source": u, "target": v, "key": key}
 
 
 def encode_json(value) -> bytes:
