@@ -72,8 +72,7 @@ from policykg.graph.neo4j_server import (  # noqa: F401  (the loader's errors, e
     ensure_schema,
 )
 
-_PLAN_SCOPED = (schema.PART, schema.TASK, schema.TARGET)
-_PLAN_OWNED = (schema.PLAN, *_PLAN_SCOPED)
+_PLAN_OWNED = (schema.PLAN, *schema.PLAN_SCOPED)
 _SHARED_LABELS = tuple(label for label in schema.NODE_LABELS if label not in _PLAN_OWNED)
 # Relationships between shared nodes that graph/links.py derives from the names of their ends.
 _DERIVED = (schema.PART_OF, schema.BRANCH_OF, schema.EDITION_OF, schema.ABOUT)
@@ -134,13 +133,8 @@ def _rel_key(u: str, key: str, v: str) -> str:
 
 
 def _owner(graph: nx.MultiDiGraph, node: str) -> str | None:
-    """The plan a node belongs to (Plan, Part, Task), None for shared nodes."""
-    data = graph.nodes[node]
-    if data["label"] == schema.PLAN:
-        return node
-    if data["label"] in _PLAN_SCOPED:
-        return data.get("plan")
-    return None
+    """The plan a node belongs to (Plan, Part, Task, Target), None for shared nodes."""
+    return schema.owning_plan(node, graph.nodes[node])
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ EVENT_SERIES = "EventSeries"
 TARGET = "Target"
 INDICATOR = "Indicator"
 NODE_LABELS = (PLAN, PART, TASK, EVENT_SERIES, *ENTITY_LABELS, TARGET, INDICATOR)
+PLAN_SCOPED = (PART, TASK, TARGET)  # nodes of one plan, with its id as ``plan``
 KEY = "id"  # every node label has a unique ``id``
 
 MENTIONS = "MENTIONS"  # (:Plan|:Task)-[:MENTIONS {count, sentences, starts, ends}]->(entity)
@@ -69,3 +70,14 @@ def check_type(rel_type: str) -> str:
     if rel_type not in REL_TYPES:
         raise ValueError(f"not a relationship type of the schema: {rel_type!r}")
     return rel_type
+
+
+def owning_plan(node: str, data: dict) -> str | None:
+    """The plan a node belongs to: itself for a Plan, ``plan`` for its Parts, Tasks and Targets;
+    None for a shared node (an entity, a region, an indicator …)."""
+    label = data.get("label")
+    if label == PLAN:
+        return node
+    if label in PLAN_SCOPED:
+        return data.get("plan")
+    return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import itertools
 import json
 import os
@@ -15,7 +16,7 @@ import networkx as nx
 import orjson
 from networkx.readwrite.graphml import GraphML
 
-from policykg.graph import schema
+from policykg.graph import fragments, schema
 
 GRAPH_JSON = "graph.json"
 GRAPH_GRAPHML = "graph.graphml"
@@ -53,19 +54,43 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(Path(path), lambda fh: fh.write(text))
 
 
-def write_json(graph: nx.MultiDiGraph, path: Path) -> None:
+def write_json(graph: nx.MultiDiGraph, path: Path, runs: list[fragments.Run] | None = None) -> None:
     """Node-link JSON (``nx.node_link_data(graph, edges="edges")``), compact UTF-8, encoded by
-    orjson a few thousand records at a time: neither node_link_data's copy of the graph nor the
-    whole text is ever held (at 10,000 plans they were two gigabytes)."""
+    orjson a run of nodes (``fragments.runs``), then its edges, at a time: neither node_link_data's
+    copy of the graph nor the whole text is ever held (at 10,000 plans they were two gigabytes).
+    Sets each plan run's ``key``: a digest of its nodes' and its edges' JSON."""
+    runs = fragments.runs(graph) if runs is None else runs
+    digests = [fragments.digest() if run.plan is not None else None for run in runs]
+
     def write(fh):
         fh.write(b'{"directed":%b,"multigraph":%b,"graph":%b,"nodes":[' % (
             encode_json(graph.is_directed()), encode_json(graph.is_multigraph()), encode_json(graph.graph)))
-        _write_records(fh, (node_record(node, data) for node, data in graph.nodes(data=True)))
+        between = b""
+        for run, digest in zip(runs, digests):
+            between = _write_run(fh, between, [node_record(node, graph.nodes[node]) for node in run.nodes], digest)
         fh.write(b'],"edges":[')
-        _write_records(fh, (edge_record(u, v, k, data) for u, v, k, data in graph.edges(keys=True, data=True)))
+        between = b""
+        for run, digest in zip(runs, digests):
+            if digest is not None:
+                digest.update(b"\0")
+            between = _write_run(fh, between, [edge_record(*edge) for edge in run.edges(graph)], digest)
         fh.write(b"]}")
 
     atomic_write(path, write, binary=True)
+    for run, digest in zip(runs, digests):
+        run.key = digest.hexdigest() if digest is not None else None
+
+
+def _write_run(fh, between: bytes, records: list, digest) -> bytes:
+    """The records' JSON after ``between`` (a comma once something was written); returns what
+    comes before the next run's."""
+    if not records:
+        return between
+    text = encode_json(records)[1:-1]
+    if digest is not None:
+        digest.update(text)
+    fh.write(between + text)
+    return b","
 
 
 def node_record(node: str, data: dict) -> dict:
@@ -81,20 +106,6 @@ def edge_record(u: str, v: str, key: str, data: dict) -> dict:
 def encode_json(value) -> bytes:
     """Compact UTF-8 JSON; what JSON has no type for (a set …) as its ``str``."""
     return orjson.dumps(value, default=str)
-
-
-def _write_records(fh, records) -> None:
-    """The records' JSON, comma-separated, a few thousand at a time (one orjson call each)."""
-    between = b""
-    while chunk := list(itertools.islice(records, 2000)):
-        fh.write(between + encode_json(chunk)[1:-1])
-        between = b","
-
-
-def _write_joined(fh, pieces) -> None:
-    """``fh.write("".join(pieces))``, a few thousand pieces at a time: the whole text is never held."""
-    while chunk := list(itertools.islice(pieces, 2000)):
-        fh.write("".join(chunk))
 
 
 def read_json(path: Path) -> nx.MultiDiGraph:
@@ -219,32 +230,63 @@ def _graphml_element(tag: str, attributes: str, names: tuple, values) -> str:
     return _element_template(tag, names).format(attributes, *values)
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    """GraphML as ``nx.write_graphml(..., named_key_ids=True)`` writes it, streamed element by
-    element as text (networkx needed a copy of the graph with the values flattened first; lxml
-    elements, one per node and edge, took twice as long)."""
+def write_graphml(graph: nx.MultiDiGraph, path: Path, runs: list[fragments.Run] | None = None,
+                  index: fragments.Fragments | None = None) -> None:
+    """GraphML as ``nx.write_graphml(..., named_key_ids=True)`` writes it, streamed a run of nodes
+    (``fragments.runs``) at a time as text (networkx needed a copy of the graph with the values
+    flattened first; lxml elements, one per node and edge, took twice as long). A plan run that
+    the last build wrote as it is now is copied from its file (``index``)."""
     keys = _graphml_keys(graph)
+    runs = fragments.runs(graph) if runs is None else runs
+    index = index or fragments.Fragments(None)
+    nodes = index.section(f"{GRAPH_GRAPHML}:nodes", GRAPH_GRAPHML)
+    edges = index.section(f"{GRAPH_GRAPHML}:edges", GRAPH_GRAPHML)
 
     def write(fh):
-        fh.write("<?xml version='1.0' encoding='utf-8'?>\n")
-        fh.write(f'<graphml xmlns="{GraphML.NS_GRAPHML}" xmlns:xsi="{GraphML.NS_XSI}" '
-                 f'xsi:schemaLocation="{_xml_attribute(GraphML.SCHEMALOCATION)}">')
+        out = _Counted(fh)
+        out.write_text("<?xml version='1.0' encoding='utf-8'?>\n")
+        out.write_text(f'<graphml xmlns="{GraphML.NS_GRAPHML}" xmlns:xsi="{GraphML.NS_XSI}" '
+                       f'xsi:schemaLocation="{_xml_attribute(GraphML.SCHEMALOCATION)}">')
         # Last-found key first, as networkx: a reader keeps the last declaration of an id that
         # repeats (one name with two types, or on both nodes and edges).
         for name, attr_type, scope in reversed(keys):
             name = _xml_attribute(name)
-            fh.write(f'<key id="{name}" for="{scope}" attr.name="{name}" attr.type="{attr_type}"/>\n')
-        fh.write('<graph edgedefault="directed">')
-        _write_joined(fh, (_graphml_element("node", f'id="{_xml_attribute(str(node))}"', tuple(data), data.values())
-                           for node, data in graph.nodes.data()))
-        # An edge's multigraph key is also its ``type`` attribute (_edge_data), first.
-        _write_joined(fh, (_graphml_element("edge", f'source="{_xml_attribute(str(u))}" '
-                                                    f'target="{_xml_attribute(str(v))}" id="{_xml_attribute(str(key))}"',
-                                            ("type", *data), (key, *data.values()))
-                           for u, v, key, data in graph.edges(keys=True, data=True)))
-        fh.write("</graph></graphml>")
+            out.write_text(f'<key id="{name}" for="{scope}" attr.name="{name}" attr.type="{attr_type}"/>\n')
+        out.write_text('<graph edgedefault="directed">')
+        for run in runs:
+            out.write_run(nodes, run.key, lambda run=run: "".join(
+                _graphml_element("node", f'id="{_xml_attribute(str(node))}"', tuple(data), data.values())
+                for node, data in zip(run.nodes, map(graph.nodes.__getitem__, run.nodes))))
+        # An edge's multigraph key is also its ``type`` attribute, first.
+        for run in runs:
+            out.write_run(edges, run.key, lambda run=run: "".join(
+                _graphml_element("edge", f'source="{_xml_attribute(str(u))}" target="{_xml_attribute(str(v))}" '
+                                         f'id="{_xml_attribute(str(key))}"', ("type", *data), (key, *data.values()))
+                for u, v, key, data in run.edges(graph)))
+        out.write_text("</graph></graphml>")
 
-    atomic_write(path, write)
+    atomic_write(path, write, binary=True)
+
+
+class _Counted:
+    """A binary file and how many bytes were written to it: where each run's piece starts."""
+
+    def __init__(self, fh):
+        self.fh, self.offset = fh, 0
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.offset += len(data)
+
+    def write_text(self, text: str) -> None:
+        self.write(text.encode("utf-8"))
+
+    def write_run(self, section: fragments.Section, key: str | None, make) -> None:
+        """A run's piece: the last build's when ``section`` has it, else ``make()``'s text."""
+        start = self.offset
+        piece = section.piece(key)
+        self.write(piece if piece is not None else make().encode("utf-8"))
+        section.record(key, start, self.offset)
 
 
 def _csv_type(values) -> str:
@@ -269,47 +311,79 @@ def _csv_value(value):
     return value
 
 
-def write_csv(graph: nx.MultiDiGraph, directory: Path) -> list[Path]:
-    """One node file per label and one relationship file per type, with admin-import headers."""
-    nodes = defaultdict(list)
-    for node, data in graph.nodes(data=True):
-        nodes[schema.check_label(data["label"])].append((node, data))
-    rels = defaultdict(list)
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        rels[schema.check_type(key)].append((u, v, data))
+def write_csv(graph: nx.MultiDiGraph, directory: Path, runs: list[fragments.Run] | None = None,
+              index: fragments.Fragments | None = None) -> list[Path]:
+    """One node file per label and one relationship file per type, with admin-import headers. A
+    plan run's rows that the last build wrote under the same header are copied (``index``)."""
+    runs = fragments.runs(graph) if runs is None else runs
+    index = index or fragments.Fragments(None)
+    nodes = defaultdict(list)  # label → (run, node, data), in the graph's order
+    rels = defaultdict(list)  # type → (run, u, v, data)
+    for run in runs:
+        for node in run.nodes:
+            data = graph.nodes[node]
+            nodes[schema.check_label(data["label"])].append((run, node, data))
+        for u, v, key, data in run.edges(graph):
+            rels[schema.check_type(key)].append((run, u, v, data))
     written = []
     for label, rows in sorted(nodes.items()):
-        props = sorted({k for _, d in rows for k in d if k != "label"})
-        types = {k: _csv_type(d.get(k) for _, d in rows) for k in props}
+        props = sorted({k for _, _, d in rows for k in d if k != "label"})
+        types = {k: _csv_type(d.get(k) for _, _, d in rows) for k in props}
         header = [f"{schema.KEY}:ID"] + [f"{k}:{types[k]}" for k in props] + [":LABEL"]
-        body = ([node, *map(_csv_value, map(d.get, props)), label] for node, d in rows)
-        written.append(_write_table(directory / f"nodes_{label}.csv", header, body))
+        written.append(_write_table(directory, f"nodes_{label}.csv", header, rows, index,
+                                    lambda node, d, props=props, label=label:
+                                    [node, *map(_csv_value, map(d.get, props)), label]))
     for rel_type, rows in sorted(rels.items()):
         props = sorted({k for *_, d in rows for k in d})
         types = {k: _csv_type(d.get(k) for *_, d in rows) for k in props}
         header = [":START_ID"] + [f"{k}:{types[k]}" for k in props] + [":END_ID", ":TYPE"]
-        body = ([u, *map(_csv_value, map(d.get, props)), v, rel_type] for u, v, d in rows)
-        written.append(_write_table(directory / f"rels_{rel_type}.csv", header, body))
+        written.append(_write_table(directory, f"rels_{rel_type}.csv", header, rows, index,
+                                    lambda u, v, d, props=props, rel_type=rel_type:
+                                    [u, *map(_csv_value, map(d.get, props)), v, rel_type]))
     return written
 
 
-def _write_table(path: Path, header: list, body) -> Path:
-    """``body``: an iterable of rows, written as it is made (a table is never held whole)."""
-    def write(fh):
-        out = csv.writer(fh)
-        out.writerow(header)
-        out.writerows(body)
+def _write_table(directory: Path, name: str, header: list, rows: list, index: fragments.Fragments, row) -> Path:
+    """``rows``: (run, …) tuples in the graph's order, made into lines by ``row(…)`` a run at a
+    time as they are written (a table is never held whole), or copied from the last build."""
+    text = io.StringIO()
+    out = csv.writer(text)
 
-    atomic_write(path, write)
+    def lines(group) -> str:
+        text.seek(0)
+        text.truncate()
+        out.writerows(row(*item[1:]) for item in group)
+        return text.getvalue()
+
+    out.writerow(header)
+    head = text.getvalue()
+    section = index.section(f"{CSV_DIR}/{name}", f"{CSV_DIR}/{name}", head)
+
+    def write(fh):
+        counted = _Counted(fh)
+        counted.write_text(head)
+        for run, group in itertools.groupby(rows, key=lambda item: item[0]):
+            counted.write_run(section, run.key, functools.partial(lines, group))
+
+    path = directory / name
+    atomic_write(path, write, binary=True)
     return path
 
 
-def write_all(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
+def write_all(graph: nx.MultiDiGraph, out_dir: Path, reuse: bool = False) -> list[Path]:
     """graph.json, graph.graphml and the CSV folder, one after the other in this process. (A
     forked process writing GraphML alongside saved a few seconds per thousand plans, but reading
-    the graph it copied it page by page: at 10,000 plans two gigabytes more.)"""
+    the graph it copied it page by page: at 10,000 plans two gigabytes more.) With ``reuse``, the
+    pieces of the last build's files that are unchanged are copied, and this build's are indexed
+    for the next (``fragments``); without, nothing is kept."""
     out_dir = Path(out_dir)
-    write_graphml(graph, out_dir / GRAPH_GRAPHML)
-    write_json(graph, out_dir / GRAPH_JSON)
-    csvs = write_csv(graph, out_dir / CSV_DIR)
+    runs = fragments.runs(graph)
+    with fragments.Fragments(out_dir if reuse else None) as index:
+        write_json(graph, out_dir / GRAPH_JSON, runs)  # first: it sets the runs' keys
+        write_graphml(graph, out_dir / GRAPH_GRAPHML, runs, index)
+        csvs = write_csv(graph, out_dir / CSV_DIR, runs, index)
+        if reuse:
+            index.save()
+        else:
+            fragments.remove_index(out_dir)
     return [out_dir / GRAPH_JSON, out_dir / GRAPH_GRAPHML, *csvs]

@@ -178,7 +178,7 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, ca
         plans = result.plans = []
         result.entities = {}
         with runtime.paused():  # millions of objects made, few freed: no collector passes over them
-            written = _write(lambda: writers.write_all(result.graph, out_dir), out_dir)
+            written = _write(lambda: writers.write_all(result.graph, out_dir, reuse=not no_cache), out_dir)
     _print_summary(result, report, out_dir, len(written), len(files))
     if to_neo4j:
         with runtime.paused():
