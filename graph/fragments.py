@@ -21,7 +21,7 @@ import hashlib
 import itertools
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -38,6 +38,7 @@ class Run:
     plan: str | None  # the plan its nodes belong to; None for shared nodes
     nodes: list[str]
     key: str | None = None  # a digest of its JSON, for a plan's run (write_json sets it)
+    json: list[int] = field(default_factory=list)  # where in graph.json: nodes start, end, edges start, end
 
     def edges(self, graph: nx.MultiDiGraph):
         """(u, v, key, data) going out of its nodes, in the graph's order."""
@@ -111,21 +112,21 @@ class Fragments:
     def __init__(self, out_dir: Path | None):
         self.out_dir = out_dir
         self.old_sections: dict[str, dict] = {}
+        self.old_load: dict | None = None  # the last build's load_index entries
         self._old_files: dict[str, _File] = {}
         self._fds: dict[str, int | None] = {}
         self.sections: list[Section] = []
         if out_dir is not None:
-            self._read(out_dir / INDEX)
+            self._read(out_dir)
 
-    def _read(self, path: Path) -> None:
+    def _read(self, out_dir: Path) -> None:
+        index = read_index(out_dir) or {}
         try:
-            index = orjson.loads(path.read_bytes())
-            if index.get("version") != writer_version():
-                return
             self._old_files = {name: _File(*stat) for name, stat in index["files"].items()}
             self.old_sections = index["sections"]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):  # none, or not ours: start afresh
-            self._old_files, self.old_sections = {}, {}
+            self.old_load = index.get("load")
+        except (TypeError, KeyError, AttributeError):  # none, or not ours: start afresh
+            self._old_files, self.old_sections, self.old_load = {}, {}, None
 
     def open_fd(self, file: str) -> int | None:
         """The earlier build's file, if it is still the one the index describes."""
@@ -155,8 +156,9 @@ class Fragments:
                 os.close(fd)
         self._fds.clear()
 
-    def save(self) -> None:
-        """The index of the files just written (their pieces, sizes and times); after them, so an
+    def save(self, load: dict | None = None, also: tuple[str, ...] = ()) -> None:
+        """The index of the files just written (their pieces, sizes and times; ``also`` files
+        without pieces, ``load`` what a load reads of graph.json: ``load_index``); after them, so an
         interrupted build leaves the old index, which no longer matches the files it replaced."""
         self.close()
         if self.out_dir is None:
@@ -164,12 +166,12 @@ class Fragments:
         from policykg.graph.writers import atomic_write
 
         files = {}
-        for file in sorted({s.file for s in self.sections}):
+        for file in sorted({s.file for s in self.sections}.union(also)):
             stat = _File.of(self.out_dir / file)
             if stat is not None:
                 files[file] = [stat.size, stat.mtime_ns]
         sections = {s.name: {"header": s.header, "runs": s.written} for s in self.sections if s.file in files}
-        data = orjson.dumps({"version": writer_version(), "files": files, "sections": sections})
+        data = orjson.dumps({"version": writer_version(), "files": files, "sections": sections, "load": load})
         atomic_write(self.out_dir / INDEX, lambda fh: fh.write(data), binary=True)
 
     def __enter__(self) -> Fragments:
@@ -177,6 +179,15 @@ class Fragments:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def read_index(out_dir: Path) -> dict | None:
+    """The index the last build left in ``out_dir``, if this code wrote it."""
+    try:
+        index = orjson.loads((Path(out_dir) / INDEX).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return index if isinstance(index, dict) and index.get("version") == writer_version() else None
 
 
 def writer_version() -> str:

@@ -23,13 +23,16 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import orjson
-from neo4j import ManagedTransaction
 
 from policykg.graph import cypher_files, schema
 from policykg.graph.writers import edge_record, node_record
+
+if TYPE_CHECKING:  # the build hashes too (load_index), without the driver
+    from neo4j import ManagedTransaction
 
 HASH = "loaded_hash"
 LINKS_HASH = "links_hash"

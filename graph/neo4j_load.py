@@ -51,6 +51,7 @@ from neo4j import ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
 from policykg.graph import cypher_files, neo4j_delta, schema
+from policykg.graph.load_index import GraphIndex
 from policykg.graph.neo4j_server import (  # noqa: F401  (the loader's errors, exit codes and checks, used by callers)
     EXIT_AUTH,
     EXIT_BUSY,
@@ -350,19 +351,25 @@ def _delete_unsupported(tx: ManagedTransaction, keep: dict[str, list[str]]) -> l
 
 # -- server checks ---------------------------------------------------------------------------
 
-def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: int = 5000,
-               progress=None, *, wipe: bool = False, lock_wait: float = LOCK_WAIT, on_wait=None) -> LoadStats:
+def load_graph(graph: nx.MultiDiGraph | None, connection: Connection, rows_per_batch: int = 5000,
+               progress=None, *, wipe: bool = False, lock_wait: float = LOCK_WAIT, on_wait=None,
+               index: GraphIndex | None = None) -> LoadStats:
     """Load ``graph`` into the database of ``connection``; see the module docstring.
 
     ``wipe`` first deletes everything in the database (under the same lock). ``progress(n)`` is
     called after each committed transaction of plans with the number of plans it held;
     ``on_wait(holder)`` once if another load holds the lock. Raises LoadError (with
-    ``exit_code``) for anything that stops the load.
+    ``exit_code``) for anything that stops the load. With ``index`` (``load_index``, graph None)
+    the graph is its skeleton and its hashes are the build's, and only what is sent is read.
     """
     stats = LoadStats()
-    parts = _plan_parts(graph)  # before connecting: a bad model fails fast
-    order = plan_order(graph, parts)
-    delta = neo4j_delta.compute(graph, parts, shared_nodes(graph))
+    if index is None:
+        assert graph is not None
+        parts = _plan_parts(graph)  # before connecting: a bad model fails fast
+        order = plan_order(graph, parts)
+        delta = neo4j_delta.compute(graph, parts, shared_nodes(graph))
+    else:
+        graph, delta = index.graph, index.delta
     where = connection.uri
     phase = "before any plan"
     with connect(connection) as driver:
@@ -376,6 +383,13 @@ def load_graph(graph: nx.MultiDiGraph, connection: Connection, rows_per_batch: i
                 with driver.session(database=connection.database) as session:
                     # Only what the database does not hold as the graph says (neo4j_delta).
                     neo4j_delta.compare(delta, graph, session)
+                    if index is not None:  # now the parts of what is sent
+                        try:
+                            index.fill(delta)
+                        except ValueError as exc:  # graph.json changed under the load
+                            raise LoadError(f"{exc} (nothing of this graph was written; re-run)", EXIT_FAILED) from None
+                        parts = _plan_parts(graph)
+                        order = plan_order(graph, parts)
                     batches = _batches(parts, order, rows_per_batch, only=delta.changed_plans)
                     changed_shared = delta.changed_shared
                     stats.plans = len(parts) - len(delta.changed_plans)

@@ -58,39 +58,45 @@ def write_json(graph: nx.MultiDiGraph, path: Path, runs: list[fragments.Run] | N
     """Node-link JSON (``nx.node_link_data(graph, edges="edges")``), compact UTF-8, encoded by
     orjson a run of nodes (``fragments.runs``), then its edges, at a time: neither node_link_data's
     copy of the graph nor the whole text is ever held (at 10,000 plans they were two gigabytes).
-    Sets each plan run's ``key``: a digest of its nodes' and its edges' JSON."""
+    Sets each run's ``json`` (where its nodes' and its edges' records are) and each plan run's
+    ``key``: a digest of its nodes' and its edges' JSON."""
     runs = fragments.runs(graph) if runs is None else runs
     digests = [fragments.digest() if run.plan is not None else None for run in runs]
 
     def write(fh):
-        fh.write(b'{"directed":%b,"multigraph":%b,"graph":%b,"nodes":[' % (
+        out = _Counted(fh)
+        out.write(b'{"directed":%b,"multigraph":%b,"graph":%b,"nodes":[' % (
             encode_json(graph.is_directed()), encode_json(graph.is_multigraph()), encode_json(graph.graph)))
         between = b""
         for run, digest in zip(runs, digests):
-            between = _write_run(fh, between, [node_record(node, graph.nodes[node]) for node in run.nodes], digest)
-        fh.write(b'],"edges":[')
+            records = [node_record(node, graph.nodes[node]) for node in run.nodes]
+            between, run.json = _write_run(out, between, records, digest)
+        out.write(b'],"edges":[')
         between = b""
         for run, digest in zip(runs, digests):
             if digest is not None:
                 digest.update(b"\0")
-            between = _write_run(fh, between, [edge_record(*edge) for edge in run.edges(graph)], digest)
-        fh.write(b"]}")
+            between, where = _write_run(out, between, [edge_record(*edge) for edge in run.edges(graph)], digest)
+            run.json += where
+        out.write(b"]}")
 
     atomic_write(path, write, binary=True)
     for run, digest in zip(runs, digests):
         run.key = digest.hexdigest() if digest is not None else None
 
 
-def _write_run(fh, between: bytes, records: list, digest) -> bytes:
-    """The records' JSON after ``between`` (a comma once something was written); returns what
-    comes before the next run's."""
+def _write_run(out: _Counted, between: bytes, records: list, digest) -> tuple[bytes, list[int]]:
+    """The records' JSON after ``between`` (a comma once something was written): what comes
+    before the next run's, and where the records' JSON starts and ends."""
     if not records:
-        return between
+        return between, [out.offset, out.offset]
     text = encode_json(records)[1:-1]
     if digest is not None:
         digest.update(text)
-    fh.write(between + text)
-    return b","
+    out.write(between)
+    start = out.offset
+    out.write(text)
+    return b",", [start, out.offset]
 
 
 def node_record(node: str, data: dict) -> dict:
@@ -383,7 +389,9 @@ def write_all(graph: nx.MultiDiGraph, out_dir: Path, reuse: bool = False) -> lis
         write_graphml(graph, out_dir / GRAPH_GRAPHML, runs, index)
         csvs = write_csv(graph, out_dir / CSV_DIR, runs, index)
         if reuse:
-            index.save()
+            from policykg.graph import load_index
+
+            index.save(load=load_index.entries(graph, runs, index.old_load), also=(GRAPH_JSON,))
         else:
             fragments.remove_index(out_dir)
     return [out_dir / GRAPH_JSON, out_dir / GRAPH_GRAPHML, *csvs]

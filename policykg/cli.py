@@ -258,9 +258,12 @@ def _print_summary(result, report: list[str], out_dir: Path, files_written: int,
         click.echo(f"skipped {len(skipped)} of {files} files: {_problem_counts(skipped)}")
 
 
-def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000, wipe: bool = False):
-    """Load into Neo4j; a LoadError becomes one line on stderr and its distinct exit code."""
+def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000, wipe: bool = False, index=None):
+    """Load into Neo4j (``graph``, or the skeleton of ``index``: load_index); a LoadError becomes
+    one line on stderr and its distinct exit code."""
     from policykg.graph import neo4j_load
+
+    graph = index.graph if index is not None else graph
 
     def waiting(holder: str) -> None:
         click.echo(f"waiting for another load of database {connection.database!r} to finish ({holder}) …",
@@ -269,8 +272,8 @@ def _load(graph, connection, quiet: bool, rows_per_batch: int = 5000, wipe: bool
     plans = sum(1 for _, d in graph.nodes(data=True) if d["label"] == "Plan")
     progress = Progress(plans, "load", quiet)
     try:
-        stats = neo4j_load.load_graph(graph, connection, rows_per_batch, progress=progress, wipe=wipe,
-                                      on_wait=waiting)
+        stats = neo4j_load.load_graph(None if index else graph, connection, rows_per_batch, progress=progress,
+                                      wipe=wipe, on_wait=waiting, index=index)
     except neo4j_load.LoadError as exc:
         progress.close()
         click.echo(f"Error: {exc}", err=True)
@@ -304,12 +307,14 @@ def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
     7 connection lost during the load (re-run to finish), 8 the server refused a write,
     9 another load kept the database busy (nothing written).
     """
-    from policykg.graph import neo4j_load
+    from policykg.graph import load_index, neo4j_load
 
     path = out_dir / writers.GRAPH_JSON if out_dir.is_dir() else out_dir
     with runtime.paused():  # the graph's million objects live to the end: no collector passes over them
+        # The build's index: only what is sent is read of graph.json (a dry run counts all of it).
+        index = None if dry_run else load_index.open_index(path)
         try:
-            graph = writers.read_json(path)
+            graph = writers.read_json(path) if index is None else None
         except (OSError, ValueError, KeyError) as exc:
             raise click.ClickException(f"{path}: not a policykg graph ({exc})") from None
         if dry_run:
@@ -317,7 +322,11 @@ def load(out_dir, connection, wipe, yes, dry_run, rows_per_batch, quiet):
             return
         if wipe and not yes:
             click.confirm(f"Delete every node in database {connection.database!r} at {connection.uri}?", abort=True)
-        _load(graph, connection, quiet, rows_per_batch, wipe=wipe)
+        try:
+            _load(graph, connection, quiet, rows_per_batch, wipe=wipe, index=index)
+        finally:
+            if index is not None:
+                index.close()
 
 
 @cli.command("extract")

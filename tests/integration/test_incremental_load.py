@@ -7,8 +7,9 @@ import shutil
 
 import networkx as nx
 import pytest
+from click.testing import CliRunner
 
-from policykg.graph import neo4j_delta, neo4j_load, schema
+from policykg.graph import load_index, neo4j_delta, neo4j_load, schema, writers
 from policykg.graph.model import plan_id
 from policykg.graph.neo4j_load import Connection
 
@@ -83,6 +84,54 @@ def test_incremental_load_equals_a_clean_load(seeds_dir, neo4j_server, empty_db,
             again.properties_set) == (0, 0, 0, 0, 0)
 
 
+def _load(graph, connection, via: str, out) -> neo4j_load.LoadStats:
+    """A load of the graph in memory, or of the files a build writes through the build's index."""
+    if via == "graph":
+        return neo4j_load.load_graph(graph, connection)
+    writers.write_all(graph, out, reuse=True)  # as a build does, after the build before it
+    with load_index.open_index(out / writers.GRAPH_JSON) as index:
+        return neo4j_load.load_graph(None, connection, index=index)
+
+
+def test_a_load_through_the_build_index_reads_only_what_it_sends(seeds_dir, neo4j_server, empty_db, tmp_path):
+    """policykg build, then policykg load as a user runs them, a month apart: the load takes the
+    build's hashes and reads from graph.json only the plans and entities it sends, and leaves
+    the database a clean load of the same graph leaves."""
+    from policykg.cli import cli
+
+    env = {"NEO4J_URI": neo4j_server.uri, "NEO4J_USERNAME": neo4j_server.user,
+           "NEO4J_PASSWORD": neo4j_server.password, "NEO4J_DATABASE": neo4j_server.database}
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(seeds_dir, corpus)
+    later = next(corpus.glob("004_*.txt"))
+    later.rename(tmp_path / later.name)
+    runner = CliRunner()
+    read: list[int] = []  # edges in the load's graph once it has read what it sends
+    real_fill = load_index.GraphIndex.fill
+
+    def fill(index, delta):
+        real_fill(index, delta)
+        read.append(index.graph.number_of_edges())
+
+    for month in range(2):
+        if month:  # one plan corrected, one added
+            changed = next(corpus.glob("001_*.txt"))
+            changed.write_text(changed.read_text(encoding="utf-8").replace("朱家角人民医院", "瑞金医院"), encoding="utf-8")
+            (tmp_path / later.name).rename(later)
+        result = runner.invoke(cli, ["build", str(corpus), "--out", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(load_index.GraphIndex, "fill", fill)
+            result = runner.invoke(cli, ["load", str(out), "-q"], env=env)
+        assert result.exit_code == 0, result.output
+        assert len(read) == month + 1, "the load did not go through the build's index"
+    assert "(database neo4j; 2 new or changed, 3 unchanged)" in result.output
+    graph = writers.read_json(out / writers.GRAPH_JSON)
+    assert read[-1] < graph.number_of_edges() / 2
+    incremental = _full_state(empty_db, neo4j_server.database)
+    assert incremental == _clean_load_state(graph, neo4j_server, empty_db)
+
+
 def _small_graph(first_years: dict, score: float | None, members: list[str]) -> nx.MultiDiGraph:
     """Two plans, a programme with diffusion years, a grouping region and its members."""
     graph = nx.MultiDiGraph()
@@ -107,11 +156,12 @@ def _small_graph(first_years: dict, score: float | None, members: list[str]) -> 
     (({"first_year_municipality": 2024}, 0.5, ["Region:甲市"]),
      ({"first_year_municipality": 2023}, None, ["Region:甲市", "Region:丙市"])),
 ])
-def test_changed_derived_properties_without_changed_plans(before, after, neo4j_server, empty_db):
+@pytest.mark.parametrize("via", ["graph", "index"])
+def test_changed_derived_properties_without_changed_plans(before, after, via, neo4j_server, empty_db, tmp_path):
     connection, db = _connection(neo4j_server), neo4j_server.database
     old, new = _small_graph(*before), _small_graph(*after)
-    neo4j_load.load_graph(old, connection)
-    stats = neo4j_load.load_graph(new, connection)
+    _load(old, connection, via, tmp_path)
+    stats = _load(new, connection, via, tmp_path)
     assert stats.plans_sent == 0  # the plans' own subgraphs are unchanged: only alignments and shared nodes
     assert stats.shared_sent >= 1
     incremental = _full_state(empty_db, db)
