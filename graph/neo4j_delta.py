@@ -127,17 +127,13 @@ def set_hashes(tx: ManagedTransaction, rows: dict[str, list[dict]], out: list) -
         out.append(tx.run(cypher_files.template("set_hashes", LABEL=label), rows=label_rows).consume().counters)
 
 
-def write_links(tx: ManagedTransaction, graph: nx.MultiDiGraph, plans: list[str], delta: Delta,
-                rel_rows, write_rels) -> list:
-    """Replace the ALIGNS_WITH of plans whose subgraph is unchanged, then set their links hash."""
+def write_links(tx: ManagedTransaction, graph: nx.MultiDiGraph, plans: list[str], delta: Delta, create_rels) -> list:
+    """Replace the ALIGNS_WITH of plans whose subgraph is unchanged (delete them all, create the
+    graph's: ``create_rels(tx, graph, edges, out)``), then set their links hash."""
     out: list = []
-    rows, keep = [], []
-    for plan in plans:
-        links = [(u, v, k, d) for u, v, k, d in graph.out_edges(plan, keys=True, data=True) if k == LINKS]
-        rows.extend(links)
-        keep.append({"id": plan, "targets": [v for _, v, _, _ in links]})
-    text = cypher_files.template("delete_stale_links", FROM=schema.PLAN, TYPE=LINKS, TO=schema.PLAN)
-    out.append(tx.run(text, plans=keep).consume().counters)
-    write_rels(tx, "load_relationships", rel_rows(graph, rows), out)
+    text = cypher_files.template("delete_links", FROM=schema.PLAN, TYPE=LINKS, TO=schema.PLAN)
+    out.append(tx.run(text, plans=plans).consume().counters)
+    create_rels(tx, graph, [(u, v, k, d) for plan in plans for u, v, k, d in graph.out_edges(plan, keys=True, data=True)
+                            if k == LINKS], out)
     set_hashes(tx, {schema.PLAN: delta.link_hash_rows(plans)}, out)
     return out

@@ -17,11 +17,13 @@ Order of a load:
 3. Changed plans, whole plans per transaction, in dependency order (a plan that mentions or aligns with
    another plan comes after it, or with it when they refer to each other). In the transaction the
    loader asks which of its plans already exist: new plans are CREATEd (their nodes and outgoing
-   relationships cannot exist yet), existing ones are MERGEd after their stale relationships,
-   parts, tasks and orphaned entities are deleted (never another plan they pointed at: it may be
-   another folder's). So a plan lands whole or not at all, re-loading unchanged input creates and
-   deletes nothing, and re-loading a changed plan replaces that plan's structure, mentions and
-   evidence. Unchanged plans whose alignments (ALIGNS_WITH) changed get those replaced.
+   relationships cannot exist yet); an existing one first loses its outgoing relationships, its
+   parts, tasks and targets and the entities only they pointed at that the graph no longer has
+   (never another plan it pointed at: it may be another folder's), keeps its Plan node (MERGEd:
+   other plans point at it), and is then CREATEd as a new plan is. So a plan lands whole or not at
+   all, re-loading unchanged input sends nothing, and re-loading a changed plan replaces that
+   plan's structure, mentions and evidence. Unchanged plans whose alignments (ALIGNS_WITH)
+   changed get those replaced.
 4. Relationships between shared nodes (region hierarchy, branches, editions) of changed shared nodes
    are MERGEd. They are
    derived from the names of their ends, so the graph is authoritative for what it knows: for each
@@ -280,36 +282,38 @@ def _write_rels(tx: ManagedTransaction, query: str, rows: dict[tuple[str, str, s
 def _write_batch(tx: ManagedTransaction, graph: nx.MultiDiGraph, batch: Batch, merge_all: bool = False,
                  hashes: list[dict] | None = None) -> list:
     """One transaction: the batch's plans, created when new, replaced when already loaded, and
-    their ``hashes`` (neo4j_delta) recorded."""
+    their ``hashes`` (neo4j_delta) recorded. A plan already loaded loses its parts, tasks and
+    targets and its outgoing relationships first (the Plan node stays: other plans point at it),
+    and is then created as a new one is: one set of query shapes for both, which a server
+    compiles once."""
     out: list = []
     if merge_all:
         existing = set(batch.ids)
     else:
         existing = {r["id"] for r in tx.run(cypher_files.load("existing_plans"), ids=batch.ids)}
     old = [p for p in batch.plans if p.plan in existing]
-    new = [p for p in batch.plans if p.plan not in existing]
     if old:
-        result = tx.run(cypher_files.load("delete_stale"),
-                        plans=[{"id": p.plan, "rels": [_rel_key(u, k, v) for u, v, k, _ in p.edges]} for p in old])
+        result = tx.run(cypher_files.load("clear_plans"), plans=[p.plan for p in old])
         orphans = [r["element"] for r in result if r["id"] not in graph]
         out.append(result.consume().counters)
         if orphans:
             out.append(tx.run(cypher_files.load("delete_orphans"), elements=orphans,
                               plan_labels=list(_PLAN_OWNED)).consume().counters)
-        out.append(tx.run(cypher_files.load("delete_stale_nodes"),
-                          plans=[{"id": p.plan, "nodes": p.nodes[1:]} for p in old]).consume().counters)
-        _write_nodes(tx, "merge_plan_nodes", _owned_node_rows(graph, [n for p in old for n in p.nodes]), out)
-    if new:
-        _write_nodes(tx, "create_nodes", _owned_node_rows(graph, [n for p in new for n in p.nodes]), out)
+        out.append(tx.run(cypher_files.load("delete_plan_nodes"), plans=[p.plan for p in old]).consume().counters)
+        _write_nodes(tx, "merge_plan_nodes", _owned_node_rows(graph, [p.plan for p in old]), out)
+    created = [n for p in batch.plans for n in (p.nodes[1:] if p.plan in existing else p.nodes)]
+    _write_nodes(tx, "create_nodes", _owned_node_rows(graph, created), out)
     # Relationships after all nodes: a plan may point at another plan of the same batch.
-    if old:
-        _write_rels(tx, "load_relationships", _rel_rows(graph, [e for p in old for e in p.edges]), out)
-    if new:
-        rows = _rel_rows(graph, [e for p in new for e in p.edges])
-        _write_rels(tx, "create_relationships", {shape: _by_source(r) for shape, r in rows.items()}, out)
+    _create_rels(tx, graph, [e for p in batch.plans for e in p.edges], out)
     if hashes:
         neo4j_delta.set_hashes(tx, {schema.PLAN: hashes}, out)
     return out
+
+
+def _create_rels(tx: ManagedTransaction, graph: nx.MultiDiGraph, edges, out: list) -> None:
+    """Relationships that are not in the database (their sources' were deleted, or are new)."""
+    rows = _rel_rows(graph, edges)
+    _write_rels(tx, "create_relationships", {shape: _by_source(r) for shape, r in rows.items()}, out)
 
 
 def _by_source(rows: list[dict]) -> list[dict]:
@@ -413,8 +417,8 @@ def load_graph(graph: nx.MultiDiGraph | None, connection: Connection, rows_per_b
                             progress(len(batch.plans))
                     phase = f"after all {stats.plans} plans were loaded, while linking plans"
                     for chunk in _chunks(delta.relinked_plans, rows_per_batch):
-                        _commit(stats, session.execute_write(neo4j_delta.write_links, graph, chunk, delta, _rel_rows,
-                                                             _write_rels))
+                        _commit(stats, session.execute_write(neo4j_delta.write_links, graph, chunk, delta,
+                                                             _create_rels))
                     phase = f"after all {stats.plans} plans were loaded, while linking shared entities"
                     lock.check()  # the clean-up below deletes what no plan supports: only under the lock
                     for chunk in _chunks(global_edges(graph, changed_shared), rows_per_batch):

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from policykg.cli import cli
-from policykg.graph import model, neo4j_load, schema, writers
+from policykg.graph import model, neo4j_delta, neo4j_load, schema, writers
 from policykg.graph.neo4j_load import Connection
 
 pytestmark = pytest.mark.neo4j
@@ -46,6 +46,32 @@ def _db_state(driver, database) -> tuple[set, set]:
 def _model_state(graph) -> tuple[set, set]:
     return ({(n, d["label"]) for n, d in graph.nodes(data=True)},
             {(u, k, v) for u, v, k in graph.edges(keys=True)})
+
+
+def _counts(stats) -> tuple[int, int, int, int]:
+    return stats.nodes_created, stats.nodes_deleted, stats.relationships_created, stats.relationships_deleted
+
+
+def _expected_counts(old, new) -> tuple[int, int, int, int]:
+    """(nodes created, deleted, relationships created, deleted) by a load of ``new`` over ``old``:
+    a plan whose subgraph changed is replaced whole (its parts, tasks, targets and outgoing
+    relationships; its Plan node is kept), a plan whose alignments alone changed has those
+    replaced, and of the rest only what differs is written."""
+    before = neo4j_delta.compute(old, neo4j_load._plan_parts(old), []).plans
+    after = neo4j_delta.compute(new, neo4j_load._plan_parts(new), []).plans
+    replaced = {p for p in after if p in before and before[p][0] != after[p][0]}
+    relinked = {p for p in after if p in before and before[p][0] == after[p][0] and before[p][1] != after[p][1]}
+
+    def owned(graph) -> set:
+        return {(n, d["label"]) for n, d in graph.nodes(data=True) if d.get("plan") in replaced}
+
+    def rewritten(graph) -> set:
+        out = {(u, k, v) for u, v, k in graph.out_edges([*replaced, *(n for n, _ in owned(graph))], keys=True)}
+        return out | {(u, k, v) for u, v, k in graph.out_edges(relinked, keys=True) if k == schema.ALIGNS_WITH}
+
+    (old_nodes, old_rels), (new_nodes, new_rels) = _model_state(old), _model_state(new)
+    return (len(owned(new) | (new_nodes - old_nodes)), len(owned(old) | (old_nodes - new_nodes)),
+            len(rewritten(new) | (new_rels - old_rels)), len(rewritten(old) | (old_rels - new_rels)))
 
 
 def test_load_seeds_and_query_cross_level(seeds_build, neo4j_server, empty_db):
@@ -114,11 +140,8 @@ def test_reload_changed_plan_replaces_its_mentions(seeds_dir, seeds_build, neo4j
     stats = neo4j_load.load_graph(second.graph, connection, rows_per_batch=400)
     nodes, rels = _db_state(empty_db, db)
     assert (nodes, rels) == _model_state(second.graph)  # the database mirrors the new model exactly
-    old_nodes, old_rels = _model_state(first.graph)
-    new_nodes, new_rels = _model_state(second.graph)
-    assert stats.relationships_created == len(new_rels - old_rels)
-    assert stats.relationships_deleted == len(old_rels - new_rels)
-    assert stats.nodes_created == len(new_nodes - old_nodes) and stats.nodes_deleted == len(old_nodes - new_nodes)
+    assert stats.plans_sent == 1
+    assert _counts(stats) == _expected_counts(first.graph, second.graph)
     assert not any((pid, "MENTIONS", g) in rels for g in gone)
     assert all((pid, "MENTIONS", a) in rels for a in added)
     # The evidence (sentences) on the plan's mentions is the new text's.
@@ -393,11 +416,7 @@ def test_reload_after_resolver_change_replaces_global_relationships(seeds_build,
     assert not {OLD_BRANCH, OLD_PARENT, KEPT_OLD_PARENT} & {n for n, _ in nodes}
     assert {(BRANCH, "BRANCH_OF", PARENT), (KEPT_BRANCH, "BRANCH_OF", "Hospital:复旦大学附属妇产科医院")} <= rels
     assert (OLD_MEMBER, "Region") in nodes  # still a province of the hierarchy (三明市 is PART_OF it)
-    old_nodes, old_rels = _model_state(old)
-    new_nodes, new_rels = _model_state(new)
-    assert (stats.nodes_created, stats.nodes_deleted) == (len(new_nodes - old_nodes), len(old_nodes - new_nodes))
-    assert stats.relationships_created == len(new_rels - old_rels)
-    assert stats.relationships_deleted == len(old_rels - new_rels)
+    assert _counts(stats) == _expected_counts(old, new)
 
     again = neo4j_load.load_graph(new, connection, rows_per_batch=400)
     assert (again.nodes_created, again.relationships_created, again.nodes_deleted, again.relationships_deleted) == (0, 0, 0, 0)
