@@ -124,7 +124,10 @@ class Fragments:
         try:
             self._old_files = {name: _File(*stat) for name, stat in index["files"].items()}
             self.old_sections = index["sections"]
-            self.old_load = index.get("load")
+            load = index.get("load") or {}
+            # of the last build's load entries only the plans' hashes serve (load_index.entries)
+            self.old_load = {"format": load.get("format"), "plans": load.get("plans", {})}
+            del index, load
         except (TypeError, KeyError, AttributeError):  # none, or not ours: start afresh
             self._old_files, self.old_sections, self.old_load = {}, {}, None
 
