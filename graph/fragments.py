@@ -86,7 +86,6 @@ class Section:
         old = index.old_sections.get(name) or {}
         self._fd = index.open_fd(file) if old.get("header") == header else None
         self._old: dict[str, list[int]] = old.get("runs", {}) if self._fd is not None else {}
-        self.reused = 0
 
     def piece(self, key: str | None) -> bytes | None:
         """The earlier build's bytes of this run, or None (write it afresh)."""
@@ -95,10 +94,7 @@ class Section:
             return None
         start, end = where
         data = os.pread(self._fd, end - start, start)
-        if len(data) != end - start:
-            return None
-        self.reused += 1
-        return data
+        return data if len(data) == end - start else None
 
     def record(self, key: str | None, start: int, end: int) -> None:
         if key and end > start:
@@ -148,10 +144,6 @@ class Fragments:
         section = Section(self, name, file, header)
         self.sections.append(section)
         return section
-
-    @property
-    def reused(self) -> int:
-        return sum(s.reused for s in self.sections)
 
     def close(self) -> None:
         for fd in self._fds.values():

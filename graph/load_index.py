@@ -82,7 +82,6 @@ class GraphIndex:
         self.delta = neo4j_delta.Delta(plans={plan: (subgraph, links) for plan, (subgraph, links, *_) in
                                               index["plans"].items()},
                                        shared=dict(index["shared"]))
-        self.runs_read = 0
 
     def fill(self, delta: neo4j_delta.Delta) -> None:
         """Read the nodes and relationships of the plans and shared nodes the load sends."""
@@ -96,7 +95,6 @@ class GraphIndex:
                 data.update(row)
             self.graph.add_edges_from((row.pop("source"), row.pop("target"), row.pop("key"), row)
                                       for row in self._records(edge_start, edge_end))
-        self.runs_read = len(wanted)
 
     def _records(self, start: int, end: int) -> list[dict]:
         if end <= start:

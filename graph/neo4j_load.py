@@ -131,10 +131,6 @@ def _rel_rows(graph: nx.MultiDiGraph, edges) -> dict[tuple[str, str, str], list[
     return rows
 
 
-def _rel_key(u: str, key: str, v: str) -> str:
-    return f"{u}{_KEY_SEP}{key}{_KEY_SEP}{v}"
-
-
 def _owner(graph: nx.MultiDiGraph, node: str) -> str | None:
     """The plan a node belongs to (Plan, Part, Task, Target), None for shared nodes."""
     return schema.owning_plan(node, graph.nodes[node])

@@ -389,7 +389,7 @@ def write_all(graph: nx.MultiDiGraph, out_dir: Path, reuse: bool = False) -> lis
         write_graphml(graph, out_dir / GRAPH_GRAPHML, runs, index)
         csvs = write_csv(graph, out_dir / CSV_DIR, runs, index)
         if reuse:
-            from policykg.graph import load_index
+            from policykg.graph import load_index  # here: it imports neo4j_delta, which imports this module
 
             index.save(load=load_index.entries(graph, runs, index.old_load), also=(GRAPH_JSON,))
         else:
