@@ -109,6 +109,7 @@ class Fragments:
         self.out_dir = out_dir
         self.old_sections: dict[str, dict] = {}
         self.old_load: dict | None = None  # the last build's load_index entries
+        self._old_shapes: dict[str, dict] = {}  # a plan run's key → its shape (writers.run_shape)
         self._old_files: dict[str, _File] = {}
         self._fds: dict[str, int | None] = {}
         self.sections: list[Section] = []
@@ -123,9 +124,11 @@ class Fragments:
             load = index.get("load") or {}
             # of the last build's load entries only the plans' hashes serve (load_index.entries)
             self.old_load = {"format": load.get("format"), "plans": load.get("plans", {})}
+            shapes = index.get("shapes") or {}
+            self._old_shapes = {key: shapes["table"][i] for key, i in shapes.get("runs", {}).items()}
             del index, load
-        except (TypeError, KeyError, AttributeError):  # none, or not ours: start afresh
-            self._old_files, self.old_sections, self.old_load = {}, {}, None
+        except (TypeError, KeyError, AttributeError, IndexError):  # none, or not ours: start afresh
+            self._old_files, self.old_sections, self.old_load, self._old_shapes = {}, {}, None, {}
 
     def open_fd(self, file: str) -> int | None:
         """The earlier build's file, if it is still the one the index describes."""
@@ -140,6 +143,10 @@ class Fragments:
             self._fds[file] = fd
         return self._fds[file]
 
+    def shape(self, key: str | None) -> dict | None:
+        """The last build's shape of the run with this key (what it adds to the headers), if any."""
+        return self._old_shapes.get(key) if key else None
+
     def section(self, name: str, file: str, header: str = "") -> Section:
         section = Section(self, name, file, header)
         self.sections.append(section)
@@ -151,10 +158,11 @@ class Fragments:
                 os.close(fd)
         self._fds.clear()
 
-    def save(self, load: dict | None = None, also: tuple[str, ...] = ()) -> None:
+    def save(self, load: dict | None = None, also: tuple[str, ...] = (), shapes: dict[str, dict] | None = None) -> None:
         """The index of the files just written (their pieces, sizes and times; ``also`` files
-        without pieces, ``load`` what a load reads of graph.json: ``load_index``); after them, so an
-        interrupted build leaves the old index, which no longer matches the files it replaced."""
+        without pieces, ``load`` what a load reads of graph.json: ``load_index``, ``shapes`` the
+        plan runs' shapes by key, each distinct one kept once); after them, so an interrupted build
+        leaves the old index, which no longer matches the files it replaced."""
         self.close()
         if self.out_dir is None:
             return
@@ -166,7 +174,10 @@ class Fragments:
             if stat is not None:
                 files[file] = [stat.size, stat.mtime_ns]
         sections = {s.name: {"header": s.header, "runs": s.written} for s in self.sections if s.file in files}
-        data = orjson.dumps({"version": writer_version(), "files": files, "sections": sections, "load": load})
+        table: dict[bytes, int] = {}  # a few hundred distinct shapes among thousands of plans
+        by_key = {key: table.setdefault(orjson.dumps(shape), len(table)) for key, shape in (shapes or {}).items()}
+        data = orjson.dumps({"version": writer_version(), "files": files, "sections": sections, "load": load,
+                             "shapes": {"table": [orjson.Fragment(shape) for shape in table], "runs": by_key}})
         atomic_write(self.out_dir / INDEX, lambda fh: fh.write(data), binary=True)
 
     def __enter__(self) -> Fragments:

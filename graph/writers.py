@@ -4,12 +4,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import itertools
 import json
 import os
 import re
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
@@ -168,22 +166,70 @@ class _GraphMLTypes(GraphML):
         self.construct_types()
 
 
-def _graphml_keys(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
-    """(name, attr.type, for) of every key in first-seen order, as networkx's writer finds them.
+@functools.cache
+def _xml_type(python_type: type) -> str:
+    """A value's GraphML ``attr.type`` as networkx names it (what GraphML flattens is text)."""
+    flattened = python_type is type(None) or issubclass(python_type, _FLATTENED)
+    return _GraphMLTypes().get_xml_type(str if flattened else python_type)
 
-    GraphML wants every <key> before the <graph>, so this pass only looks at the value types of
-    each distinct shape (attribute names and types) of node and edge data: a few dozen shapes."""
-    xml_type = _GraphMLTypes().get_xml_type
-    shapes = {}
-    for scope, items in (("node", graph.nodes.data()), ("edge", _edge_data(graph))):
-        for _, data in items:
-            shapes.setdefault((scope, tuple(data), tuple(map(type, data.values()))))
-    keys = {}
-    for scope, names, types in shapes:
+
+def run_shape(graph: nx.MultiDiGraph, run: fragments.Run) -> dict:
+    """What a run adds to the files' headers: the GraphML keys of its nodes and of its edges,
+    (name, attr.type) in first-seen order, and for each CSV table (``nodes``: by label, ``rels``: by
+    type) each column's type by the run's first value that is not empty (None: it has none).
+
+    It follows from the run's JSON, so the build's index keeps it by the run's key: the headers
+    of a build whose plans mostly did not change are merged from these (``merge_shapes``)
+    without reading those plans' nodes again."""
+    node_shapes: dict[tuple, None] = {}
+    edge_shapes: dict[tuple, None] = {}
+    nodes: dict[str, dict] = {}
+    rels: dict[str, dict] = {}
+    for node in run.nodes:
+        data = graph.nodes[node]
+        node_shapes.setdefault((tuple(data), tuple(map(type, data.values()))))
+        _first_types(nodes.setdefault(data["label"], {}), data, "label")
+    for _, _, key, data in run.edges(graph):
+        typed = {"type": key, **data}
+        edge_shapes.setdefault((tuple(typed), tuple(map(type, typed.values()))))
+        _first_types(rels.setdefault(key, {}), data)
+    return {"node": _shape_keys(node_shapes), "edge": _shape_keys(edge_shapes), "nodes": nodes, "rels": rels}
+
+
+def _shape_keys(shapes: dict[tuple, None]) -> list[tuple[str, str]]:
+    keys: dict[tuple[str, str], None] = {}
+    for names, types in shapes:
         for name, python_type in zip(names, types):
-            written = str if python_type is type(None) or issubclass(python_type, _FLATTENED) else python_type
-            keys.setdefault((str(name), xml_type(written), scope))
+            keys.setdefault((str(name), _xml_type(python_type)))
     return list(keys)
+
+
+def _first_types(columns: dict, data: dict, skip: str | None = None) -> None:
+    for name, value in data.items():
+        if name != skip and columns.get(name) is None:
+            columns[name] = _csv_type(value) if value not in (None, "") else None
+
+
+def merge_shapes(runs: list[fragments.Run], shapes: list[dict]) -> dict:
+    """The runs' shapes as the files' headers: ``keys``, GraphML's (name, attr.type, for) in
+    first-seen order as networkx's writer finds them (all nodes' keys, then all edges'), and per
+    CSV table its columns' types (a column with no value in any run is text) and its runs in order."""
+    keys: dict[tuple[str, str, str], None] = {}
+    for scope in ("node", "edge"):
+        for shape in shapes:
+            for name, attr_type in shape[scope]:
+                keys.setdefault((name, attr_type, scope))
+    tables: dict[str, dict[str, dict]] = {"nodes": {}, "rels": {}}
+    for run, shape in zip(runs, shapes):
+        for kind, found in tables.items():
+            for name, columns in shape[kind].items():
+                table = found.setdefault(name, {"columns": {}, "runs": []})
+                table["runs"].append(run)
+                merged = table["columns"]
+                for column, column_type in columns.items():
+                    if merged.get(column) is None:
+                        merged[column] = column_type
+    return {"keys": list(keys), **tables}
 
 
 def _edge_data(graph: nx.MultiDiGraph):
@@ -237,13 +283,13 @@ def _graphml_element(tag: str, attributes: str, names: tuple, values) -> str:
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path, runs: list[fragments.Run] | None = None,
-                  index: fragments.Fragments | None = None) -> None:
+                  index: fragments.Fragments | None = None, headers: dict | None = None) -> None:
     """GraphML as ``nx.write_graphml(..., named_key_ids=True)`` writes it, streamed a run of nodes
     (``fragments.runs``) at a time as text (networkx needed a copy of the graph with the values
     flattened first; lxml elements, one per node and edge, took twice as long). A plan run that
     the last build wrote as it is now is copied from its file (``index``)."""
-    keys = _graphml_keys(graph)
     runs = fragments.runs(graph) if runs is None else runs
+    keys = (headers or _headers(graph, runs))["keys"]
     index = index or fragments.Fragments(None)
     nodes = index.section(f"{GRAPH_GRAPHML}:nodes", GRAPH_GRAPHML)
     edges = index.section(f"{GRAPH_GRAPHML}:edges", GRAPH_GRAPHML)
@@ -295,8 +341,8 @@ class _Counted:
         section.record(key, start, self.offset)
 
 
-def _csv_type(values) -> str:
-    sample = next((v for v in values if v not in (None, "")), "")
+def _csv_type(sample) -> str:
+    """A column's admin-import type, by its first value that is not empty."""
     if isinstance(sample, bool):
         return "boolean"
     if isinstance(sample, int):
@@ -318,47 +364,54 @@ def _csv_value(value):
 
 
 def write_csv(graph: nx.MultiDiGraph, directory: Path, runs: list[fragments.Run] | None = None,
-              index: fragments.Fragments | None = None) -> list[Path]:
+              index: fragments.Fragments | None = None, headers: dict | None = None) -> list[Path]:
     """One node file per label and one relationship file per type, with admin-import headers. A
     plan run's rows that the last build wrote under the same header are copied (``index``)."""
     runs = fragments.runs(graph) if runs is None else runs
+    headers = headers or _headers(graph, runs)
     index = index or fragments.Fragments(None)
-    nodes = defaultdict(list)  # label → (run, node, data), in the graph's order
-    rels = defaultdict(list)  # type → (run, u, v, data)
-    for run in runs:
-        for node in run.nodes:
-            data = graph.nodes[node]
-            nodes[schema.check_label(data["label"])].append((run, node, data))
-        for u, v, key, data in run.edges(graph):
-            rels[schema.check_type(key)].append((run, u, v, data))
     written = []
-    for label, rows in sorted(nodes.items()):
-        props = sorted({k for _, _, d in rows for k in d if k != "label"})
-        types = {k: _csv_type(d.get(k) for _, _, d in rows) for k in props}
-        header = [f"{schema.KEY}:ID"] + [f"{k}:{types[k]}" for k in props] + [":LABEL"]
-        written.append(_write_table(directory, f"nodes_{label}.csv", header, rows, index,
-                                    lambda node, d, props=props, label=label:
-                                    [node, *map(_csv_value, map(d.get, props)), label]))
-    for rel_type, rows in sorted(rels.items()):
-        props = sorted({k for *_, d in rows for k in d})
-        types = {k: _csv_type(d.get(k) for *_, d in rows) for k in props}
-        header = [":START_ID"] + [f"{k}:{types[k]}" for k in props] + [":END_ID", ":TYPE"]
-        written.append(_write_table(directory, f"rels_{rel_type}.csv", header, rows, index,
-                                    lambda u, v, d, props=props, rel_type=rel_type:
-                                    [u, *map(_csv_value, map(d.get, props)), v, rel_type]))
+    for label, table in sorted(headers["nodes"].items()):
+        props = sorted(k for k in table["columns"] if k != "label")
+        header = ([f"{schema.KEY}:ID"] + [f"{k}:{table['columns'][k] or 'string'}" for k in props]
+                  + [":LABEL"])
+        rows = functools.partial(_node_rows, graph, schema.check_label(label), props)
+        written.append(_write_table(directory, f"nodes_{label}.csv", header, table["runs"], index, rows))
+    for rel_type, table in sorted(headers["rels"].items()):
+        props = sorted(table["columns"])
+        header = [":START_ID"] + [f"{k}:{table['columns'][k] or 'string'}" for k in props] + [":END_ID", ":TYPE"]
+        rows = functools.partial(_rel_rows, graph, schema.check_type(rel_type), props)
+        written.append(_write_table(directory, f"rels_{rel_type}.csv", header, table["runs"], index, rows))
     return written
 
 
-def _write_table(directory: Path, name: str, header: list, rows: list, index: fragments.Fragments, row) -> Path:
-    """``rows``: (run, …) tuples in the graph's order, made into lines by ``row(…)`` a run at a
-    time as they are written (a table is never held whole), or copied from the last build."""
+def _node_rows(graph: nx.MultiDiGraph, label: str, props: list[str], run: fragments.Run):
+    for node in run.nodes:
+        data = graph.nodes[node]
+        if data["label"] == label:
+            yield [node, *map(_csv_value, map(data.get, props)), label]
+
+
+def _rel_rows(graph: nx.MultiDiGraph, rel_type: str, props: list[str], run: fragments.Run):
+    for u, v, key, data in run.edges(graph):
+        if key == rel_type:
+            yield [u, *map(_csv_value, map(data.get, props)), v, rel_type]
+
+
+def _headers(graph: nx.MultiDiGraph, runs: list[fragments.Run]) -> dict:
+    return merge_shapes(runs, [run_shape(graph, run) for run in runs])
+
+
+def _write_table(directory: Path, name: str, header: list, runs: list, index: fragments.Fragments, rows) -> Path:
+    """The table's ``runs`` in order, each one's lines made by ``rows(run)`` as they are written
+    (a table is never held whole), or copied from the last build."""
     text = io.StringIO()
     out = csv.writer(text)
 
-    def lines(group) -> str:
+    def lines(run) -> str:
         text.seek(0)
         text.truncate()
-        out.writerows(row(*item[1:]) for item in group)
+        out.writerows(rows(run))
         return text.getvalue()
 
     out.writerow(header)
@@ -368,8 +421,8 @@ def _write_table(directory: Path, name: str, header: list, rows: list, index: fr
     def write(fh):
         counted = _Counted(fh)
         counted.write_text(head)
-        for run, group in itertools.groupby(rows, key=lambda item: item[0]):
-            counted.write_run(section, run.key, functools.partial(lines, group))
+        for run in runs:
+            counted.write_run(section, run.key, functools.partial(lines, run))
 
     path = directory / name
     atomic_write(path, write, binary=True)
@@ -386,12 +439,15 @@ def write_all(graph: nx.MultiDiGraph, out_dir: Path, reuse: bool = False) -> lis
     runs = fragments.runs(graph)
     with fragments.Fragments(out_dir if reuse else None) as index:
         write_json(graph, out_dir / GRAPH_JSON, runs)  # first: it sets the runs' keys
-        write_graphml(graph, out_dir / GRAPH_GRAPHML, runs, index)
-        csvs = write_csv(graph, out_dir / CSV_DIR, runs, index)
+        shapes = [index.shape(run.key) or run_shape(graph, run) for run in runs]
+        headers = merge_shapes(runs, shapes)
+        write_graphml(graph, out_dir / GRAPH_GRAPHML, runs, index, headers)
+        csvs = write_csv(graph, out_dir / CSV_DIR, runs, index, headers)
         if reuse:
             from policykg.graph import load_index  # here: it imports neo4j_delta, which imports this module
 
-            index.save(load=load_index.entries(graph, runs, index.old_load), also=(GRAPH_JSON,))
+            index.save(load=load_index.entries(graph, runs, index.old_load), also=(GRAPH_JSON,),
+                       shapes={run.key: shape for run, shape in zip(runs, shapes) if run.key})
         else:
             fragments.remove_index(out_dir)
     return [out_dir / GRAPH_JSON, out_dir / GRAPH_GRAPHML, *csvs]

@@ -85,11 +85,30 @@ def test_a_build_copies_what_did_not_change_and_writes_what_a_fresh_build_writes
     assert reused == _elements(graph, [run for run in fragments.runs(graph) if run.plan is None]) + _elements(
         graph, changed) < everything
 
-    # and again from the index this build wrote: nothing of a plan is made again
+    # and again from the index this build wrote: nothing of a plan is made again, and its headers
+    # are the plans' shapes the index keeps, merged with the shared nodes' read afresh
     counting.made = 0
+    shaped = []
+    monkeypatch.setattr(writers, "run_shape", lambda graph, run, real=writers.run_shape: shaped.append(run) or real(graph, run))
     writers.write_all(graph, out, reuse=True)
     assert _files(out) == _files(tmp_path / "fresh")
     assert counting.made == _elements(graph, [run for run in fragments.runs(graph) if run.plan is None])
+    assert shaped and all(run.plan is None for run in shaped)
+
+
+def test_headers_merged_from_shapes_are_the_whole_graphs(seeds_build):
+    """Every run's shape merged, in order, gives the keys and column types a scan of every node
+    and edge gives: the first value of a column that is not empty decides its type."""
+    graph = copy.deepcopy(seeds_build.graph)
+    tasks = [n for n, d in graph.nodes(data=True) if d["label"] == schema.TASK]
+    graph.nodes[tasks[0]]["weight"] = None  # no value in the first run …
+    graph.nodes[tasks[-1]]["weight"] = 2.5  # … a float in the last: the column is a double
+    runs = fragments.runs(graph)
+    headers = writers.merge_shapes(runs, [writers.run_shape(graph, run) for run in runs])
+    assert headers["nodes"][schema.TASK]["columns"]["weight"] == "double"
+    assert headers["nodes"][schema.TASK]["runs"] == [run for run in runs if any(n in tasks for n in run.nodes)]
+    networkx_keys = {(name, attr_type, scope) for name, attr_type, scope in headers["keys"]}
+    assert ("weight", "double", "node") in networkx_keys and ("weight", "string", "node") in networkx_keys
 
 
 @pytest.mark.parametrize("damage", ["edited output", "corrupt index", "index of other code"])
