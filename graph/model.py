@@ -7,7 +7,7 @@ them, so the same graph goes to JSON, GraphML, CSV and Neo4j unchanged.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import networkx as nx
 
@@ -193,18 +193,15 @@ def _add_targets(graph: nx.MultiDiGraph, plan: ExtractedPlan, pid: str) -> None:
 
 def summary(graph: nx.MultiDiGraph) -> dict:
     """Counts a user wants after a build: plans, entities per label, links between plans."""
-    labels: dict[str, int] = defaultdict(int)
-    for _, data in graph.nodes(data=True):
-        labels[data["label"]] += 1
+    label = {node: data["label"] for node, data in graph.nodes(data=True)}
     links = 0
     mentioned_by: dict[str, set[str]] = defaultdict(set)  # entity → the plans that mention it
-    nodes = graph.nodes
     for source, target, key in graph.edges(keys=True):
         if key == schema.ALIGNS_WITH:
             links += 1
-        elif key == schema.MENTIONS and nodes[source]["label"] == schema.PLAN:
+        elif key == schema.MENTIONS and label[source] == schema.PLAN:
             mentioned_by[target].add(source)
     shared = sum(1 for node, plans in mentioned_by.items()
-                 if len(plans) >= 2 and nodes[node]["label"] in schema.ENTITY_LABELS)
-    return {"labels": dict(sorted(labels.items())), "aligns_with": links, "shared_entities": shared,
+                 if len(plans) >= 2 and label[node] in schema.ENTITY_LABELS)
+    return {"labels": dict(sorted(Counter(label.values()).items())), "aligns_with": links, "shared_entities": shared,
             "nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges()}

@@ -179,7 +179,8 @@ def build(paths, out_dir, to_neo4j, connection, strict, max_size_mb, workers, ca
         result.entities = {}
         with runtime.paused():  # millions of objects made, few freed: no collector passes over them
             written = _write(lambda: writers.write_all(result.graph, out_dir, reuse=not no_cache), out_dir)
-    _print_summary(result, report, out_dir, len(written), len(files))
+    with runtime.paused():  # (a collection now would walk the whole graph)
+        _print_summary(result, report, out_dir, len(written), len(files))
     if to_neo4j:
         with runtime.paused():
             _load(result.graph, connection, quiet)
