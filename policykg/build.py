@@ -175,11 +175,12 @@ def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DE
         cache = ExtractionCache(cache_dir, require_plan)
         cache.prepare()
         todo = []
-        for i, path in enumerate(paths):
-            key = cache.key(path, max_size)
-            results[i] = cache.get(key, path) if key is not None else None
-            if results[i] is None:
-                todo.append(i)
+        with runtime.paused():  # the plans read are all kept: a collection would only walk them (half the time)
+            for i, path in enumerate(paths):
+                key = cache.key(path, max_size)
+                results[i] = cache.get(key, path) if key is not None else None
+                if results[i] is None:
+                    todo.append(i)
         if progress and len(todo) < len(paths):
             progress(len(paths) - len(todo))
     misses = [paths[i] for i in todo]
@@ -211,7 +212,8 @@ def extract_files(paths: list[Path], progress=None, *, max_size: int | None = DE
 def _init_worker() -> None:
     """Before the fork and in every helper: the pipeline built (cached), out of the collector's
     way, and the records' quick pickling."""
-    build_nlp()
+    with runtime.paused():  # what it builds is kept for good (and collections would walk the cached plans)
+        build_nlp()
     runtime.freeze_long_lived()
     runtime.register_pickling()
 
