@@ -212,19 +212,21 @@ def add_implements(graph: nx.MultiDiGraph, plans: list[ExtractedPlan]) -> None:
 
 
 def add_diffusion(graph: nx.MultiDiGraph) -> None:
-    """first_year_<level> on every Program, Regulation and Event: the earliest plan of that level."""
-    for node, data in graph.nodes(data=True):
-        if data["label"] not in ("Program", "Regulation", "Event"):
+    """first_year_<level> on every Program, Regulation and Event: the earliest plan of that level
+    (levels in the order of the plans that mention it, as the graph holds them)."""
+    first: dict[str, dict[str, int]] = {}
+    labels = ("Program", "Regulation", "Event")
+    for plan, data in graph.nodes(data=True):
+        year, level = data.get("year"), data.get("level")
+        if data["label"] != schema.PLAN or not year or level not in schema.LEVELS:
             continue
-        first: dict[str, int] = {}
-        for source, _, key in graph.in_edges(node, keys=True):
-            plan = graph.nodes[source]
-            if key != schema.MENTIONS or plan["label"] != schema.PLAN or not plan.get("year"):
-                continue
-            level = plan.get("level")
-            if level in schema.LEVELS:
-                first[level] = min(first.get(level, plan["year"]), plan["year"])
-        for level, year in first.items():
+        for target, keys in graph.succ[plan].items():
+            if schema.MENTIONS in keys and graph.nodes[target]["label"] in labels:
+                years = first.setdefault(target, {})
+                years[level] = min(years.get(level, year), year)
+    for node, years in first.items():
+        data = graph.nodes[node]
+        for level, year in years.items():
             data[schema.FIRST_YEAR[level]] = year
 
 
