@@ -125,7 +125,8 @@ class Fragments:
             # of the last build's load entries only the plans' hashes serve (load_index.entries)
             self.old_load = {"format": load.get("format"), "plans": load.get("plans", {})}
             shapes = index.get("shapes") or {}
-            self._old_shapes = {key: shapes["table"][i] for key, i in shapes.get("runs", {}).items()}
+            table = [shape if _is_shape(shape) else None for shape in shapes.get("table", [])]
+            self._old_shapes = {key: table[i] for key, i in shapes.get("runs", {}).items() if table[i] is not None}
             del index, load
         except (TypeError, KeyError, AttributeError, IndexError):  # none, or not ours: start afresh
             self._old_files, self.old_sections, self.old_load, self._old_shapes = {}, {}, None, {}
@@ -185,6 +186,19 @@ class Fragments:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _is_shape(shape) -> bool:
+    """A shape as ``writers.run_shape`` makes it (keys [name, type] of nodes and edges; columns
+    name → type or None per table): one of a damaged index is made afresh, not trusted."""
+    try:
+        return (all(isinstance(name, str) and isinstance(kind, str) for scope in ("node", "edge")
+                    for name, kind in shape[scope])
+                and all(isinstance(name, str) and isinstance(kind, (str, type(None)))
+                        for tables in ("nodes", "rels") for columns in shape[tables].values()
+                        for name, kind in columns.items()))
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return False
 
 
 def read_index(out_dir: Path) -> dict | None:

@@ -232,12 +232,6 @@ def merge_shapes(runs: list[fragments.Run], shapes: list[dict]) -> dict:
     return {"keys": list(keys), **tables}
 
 
-def _edge_data(graph: nx.MultiDiGraph):
-    """((u, v, key), data) with the multigraph key also as the ``type`` attribute, as in Neo4j."""
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        yield (u, v, key), {"type": key, **data}
-
-
 def _xml_text(value: str) -> str:
     """Character data as lxml writes it: ``&``, ``<``, ``>`` and carriage returns escaped, and
     what XML cannot hold refused as lxml refuses it."""
@@ -372,9 +366,8 @@ def write_csv(graph: nx.MultiDiGraph, directory: Path, runs: list[fragments.Run]
     index = index or fragments.Fragments(None)
     written = []
     for label, table in sorted(headers["nodes"].items()):
-        props = sorted(k for k in table["columns"] if k != "label")
-        header = ([f"{schema.KEY}:ID"] + [f"{k}:{table['columns'][k] or 'string'}" for k in props]
-                  + [":LABEL"])
+        props = sorted(table["columns"])
+        header = [f"{schema.KEY}:ID"] + [f"{k}:{table['columns'][k] or 'string'}" for k in props] + [":LABEL"]
         rows = functools.partial(_node_rows, graph, schema.check_label(label), props)
         written.append(_write_table(directory, f"nodes_{label}.csv", header, table["runs"], index, rows))
     for rel_type, table in sorted(headers["rels"].items()):

@@ -145,3 +145,19 @@ def test_no_cache_keeps_no_index(seeds_build, tmp_path):
     writers.write_all(seeds_build.graph, tmp_path, reuse=True)
     writers.write_all(seeds_build.graph, tmp_path, reuse=False)
     assert not (tmp_path / fragments.INDEX).exists()
+
+
+def test_a_damaged_shape_is_made_afresh(seeds_build, tmp_path):
+    """An index whose shapes are not shapes (a damaged file that still parses) costs their reuse,
+    not the build."""
+    import orjson
+
+    out = tmp_path / "out"
+    writers.write_all(seeds_build.graph, out, reuse=True)
+    index = orjson.loads((out / fragments.INDEX).read_bytes())
+    index["shapes"]["table"] = [{"node": 5, "edge": [], "nodes": {}, "rels": {}}] * len(index["shapes"]["table"])
+    (out / fragments.INDEX).write_bytes(orjson.dumps(index))
+    assert fragments.Fragments(out).shape(next(iter(index["shapes"]["runs"]))) is None
+    writers.write_all(seeds_build.graph, out, reuse=True)
+    writers.write_all(seeds_build.graph, tmp_path / "fresh")
+    assert _files(out) == _files(tmp_path / "fresh")
