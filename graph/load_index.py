@@ -50,7 +50,7 @@ def entries(graph: nx.MultiDiGraph, runs: list[fragments.Run], previous: dict | 
             hashes = neo4j_delta.plan_hashes(graph, plan, nodes, edges)
         plans[plan] = [*hashes, indices, keys]
     shared = [node for run in runs if run.plan is None for node in run.nodes]
-    members = {node: sorted(u for u, _, key in graph.in_edges(node, keys=True) if key == schema.PART_OF)
+    members = {node: sorted(neo4j_delta.grouping_members(graph, node))
                for node in shared if graph.nodes[node].get("level") == schema.GROUPING_LEVEL}
     labels = graph.nodes
     return {"format": FORMAT,

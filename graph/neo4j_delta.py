@@ -64,8 +64,13 @@ def shared_hash(graph: nx.MultiDiGraph, node: str) -> str:
     records: list = [node_record(node, graph.nodes[node])]
     records.extend(_edges(graph.out_edges(node, keys=True, data=True)))
     if graph.nodes[node].get("level") == schema.GROUPING_LEVEL:
-        records.append(sorted(u for u, _, k in graph.in_edges(node, keys=True) if k == schema.PART_OF))
+        records.append(sorted(grouping_members(graph, node)))
     return _digest(records)
+
+
+def grouping_members(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    """The regions PART_OF a grouping region (长三角 …), in the graph's order."""
+    return [u for u, _, key in graph.in_edges(node, keys=True) if key == schema.PART_OF]
 
 
 @dataclass(slots=True)

@@ -245,8 +245,7 @@ def _member_rows(graph: nx.MultiDiGraph, nodes) -> dict[str, list[dict]]:
         data = graph.nodes[node]
         if data.get("level") != schema.GROUPING_LEVEL:
             continue
-        members = [u for u, _, key in graph.in_edges(node, keys=True) if key == schema.PART_OF]
-        rows[schema.check_label(data["label"])].append({"id": node, "members": members})
+        rows[schema.check_label(data["label"])].append({"id": node, "members": neo4j_delta.grouping_members(graph, node)})
     return rows
 
 
